@@ -1,0 +1,42 @@
+"Packaging for connmod: reads nbdev's settings.ini with configparser (no pkg_resources)."
+from configparser import ConfigParser
+from pathlib import Path
+import setuptools
+
+here = Path(__file__).parent
+cfg = ConfigParser(delimiters=['='])
+cfg.read(here/'settings.ini', encoding='utf-8')
+cfg = cfg['DEFAULT']
+
+licenses = dict(apache2=('Apache Software License 2.0', 'OSI Approved :: Apache Software License'))
+statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive']
+lic = licenses[cfg['license']]
+
+def _reqs(key): return cfg.get(key, '').split()
+
+setuptools.setup(
+    name=cfg['lib_name'],
+    version=cfg['version'],
+    description=cfg['description'],
+    long_description=(here/'README.md').read_text(encoding='utf-8'),
+    long_description_content_type='text/markdown',
+    author=cfg['author'], author_email=cfg['author_email'],
+    url=cfg['git_url'],
+    license=lic[0],
+    keywords=cfg['keywords'],
+    classifiers=['Development Status :: ' + statuses[int(cfg['status']) - 1],
+                 'Intended Audience :: ' + cfg['audience'],
+                 'License :: ' + lic[1],
+                 'Natural Language :: ' + cfg['language'],
+                 'Programming Language :: Python :: 3',
+                 'Topic :: Scientific/Engineering :: Medical Science Apps.'],
+    packages=setuptools.find_packages(include=['connmod', 'connmod.*']),
+    include_package_data=True,
+    package_data={'connmod': ['reports/*.ipynb', 'data/*']},
+    install_requires=_reqs('requirements'),
+    extras_require={'dev': _reqs('dev_requirements')},
+    python_requires='>=' + cfg['min_python'],
+    zip_safe=False,
+    entry_points={'console_scripts': cfg.get('console_scripts', '').split(),
+                  'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
+)

@@ -1,0 +1,23 @@
+"Each notebook's inline tests as one pytest case (cells flagged `notest`/`slow` are skipped, as in nbdev_test)."
+import os, subprocess, sys
+from pathlib import Path
+import pytest
+
+NBS = Path(__file__).resolve().parents[1]/'nbs'
+NOTEBOOKS = sorted(p for p in NBS.rglob('*.ipynb') if not any(s.startswith(('_', '.')) for s in p.relative_to(NBS).parts))
+
+
+@pytest.mark.parametrize('nb', NOTEBOOKS, ids=[str(p.relative_to(NBS)) for p in NOTEBOOKS])
+def test_notebook(nb):
+    exe = Path(sys.executable).parent/'nbdev_test'
+    cmd = [str(exe) if exe.exists() else 'nbdev_test', '--path', str(nb)]
+    r = subprocess.run(cmd, cwd=NBS.parent, capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, f'{nb.name} failed:\n{r.stdout[-6000:]}\n{r.stderr[-6000:]}'
+
+
+def test_every_module_has_a_notebook():
+    lib = NBS.parent/'connmod'
+    modules = {p.stem for p in lib.glob('*.py')} - {'__init__', '_modidx'}
+    exported = {l.split('default_exp', 1)[1].strip().strip('"\\n,') for nb in NOTEBOOKS
+                for l in nb.read_text().splitlines() if '#| default_exp' in l}
+    assert modules == exported, f'modules without a notebook: {modules - exported}'
