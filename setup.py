@@ -30,9 +30,10 @@ setuptools.setup(
                  'Natural Language :: ' + cfg['language'],
                  'Programming Language :: Python :: 3',
                  'Topic :: Scientific/Engineering :: Medical Science Apps.'],
-    packages=setuptools.find_packages(include=['connmod', 'connmod.*']),
-    include_package_data=True,
-    package_data={'connmod': ['reports/*.ipynb', 'data/*']},
+    # the report notebooks (nbs/reports) ship inside the package as connmod/report_notebooks
+    packages=setuptools.find_packages(include=['connmod', 'connmod.*']) + ['connmod.report_notebooks'],
+    package_dir={'connmod.report_notebooks': 'nbs/reports'},
+    package_data={'connmod.report_notebooks': ['*.ipynb']},
     install_requires=_reqs('requirements'),
     extras_require={'dev': _reqs('dev_requirements')},
     python_requires='>=' + cfg['min_python'],

@@ -1,5 +1,5 @@
 "Each notebook's inline tests as one pytest case (cells flagged `notest`/`slow` are skipped, as in nbdev_test)."
-import os, subprocess, sys
+import os, re, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -18,6 +18,5 @@ def test_notebook(nb):
 def test_every_module_has_a_notebook():
     lib = NBS.parent/'connmod'
     modules = {p.stem for p in lib.glob('*.py')} - {'__init__', '_modidx'}
-    exported = {l.split('default_exp', 1)[1].strip().strip('"\\n,') for nb in NOTEBOOKS
-                for l in nb.read_text().splitlines() if '#| default_exp' in l}
+    exported = {m.group(1) for nb in NOTEBOOKS for m in re.finditer(r'#\|\s*default_exp\s+([\w.]+)', nb.read_text())}
     assert modules == exported, f'modules without a notebook: {modules - exported}'

@@ -1,0 +1,58 @@
+"""Benchmark: the full Hansen sweep (7 modes × 60 γ × 250 Louvain runs, z-Rand of every pair) with connmod,
+against the peer's cost estimated from its measured time per consensus call.
+
+    python benchmarks/bench_sweep.py [--jobs 2] [--repeats 250] [--gammas 60] [--peer-seconds 127]
+
+Also checks that time grows linearly in the number of γ values and in repeats, and that the parent's
+memory does not grow with the number of tasks beyond the results it returns.
+"""
+import argparse, os, resource, tempfile, time
+import numpy as np
+from connmod.datasets import load_modes, fisher_z, GAMMAS
+from connmod.sweep import sweep
+
+
+def timed(**kw):
+    t = time.perf_counter(); res = sweep(progress=False, **kw); return time.perf_counter() - t, res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--jobs', type=int, default=os.cpu_count())
+    ap.add_argument('--repeats', type=int, default=250)
+    ap.add_argument('--gammas', type=int, default=60, help='how many of the 60 published γ values')
+    ap.add_argument('--peer-seconds', type=float, default=127.0,
+                    help='netneurotools 0.3.0 consensus_modularity, seconds per call (measured on this machine class)')
+    ap.add_argument('--skip-scaling', action='store_true')
+    a = ap.parse_args()
+    modes = {k: fisher_z(A) for k, A in load_modes().items()}
+
+    # warm-up: JIT compilation in this process and in the workers is not part of the sweep's cost
+    sweep({'mc': modes['mc']}, [1.0], repeats=4, n_jobs=a.jobs, progress=False)
+
+    if not a.skip_scaling:
+        print('scaling (one mode, 2 local workers):')
+        base = None
+        for g, r in [(4, 50), (8, 50), (4, 100)]:
+            t, _ = timed(modes={'hc': modes['hc']}, gammas=GAMMAS[:g] + 2, repeats=r, n_jobs=a.jobs)
+            base = base or t
+            print(f'  {g} γ × {r} repeats: {t:6.2f} s  ({t / base:4.2f} × the first)')
+
+    gammas = GAMMAS[:a.gammas]
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with tempfile.TemporaryDirectory() as d:
+        t, res = timed(modes=modes, gammas=gammas, repeats=a.repeats, n_jobs=a.jobs, out_dir=d)
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    n_tasks = len(modes) * len(gammas)
+    peer = n_tasks * a.peer_seconds
+    result_mb = sum(v.nbytes for r in res.values() for v in r.values()) / 2**20
+    print(f'full sweep: {len(modes)} modes × {len(gammas)} γ × {a.repeats} repeats = {n_tasks} consensus calls, '
+          f'{a.jobs} workers')
+    print(f'  connmod: {t:8.1f} s  ({t / n_tasks:.3f} s per call)')
+    print(f'  peer (netneurotools 0.3.0, {a.peer_seconds:g} s per call, 1 process): {peer:8.0f} s = {peer / 3600:.1f} h (estimated)')
+    print(f'  speed-up: {peer / t:,.0f} ×   target: full sweep ≤ 240 s -> {"met" if t <= 240 else "MISSED"}')
+    print(f'  parent max RSS grew by {(rss1 - rss0) / 1024:.0f} MB for {result_mb:.0f} MB of results')
+
+
+if __name__ == '__main__':
+    main()

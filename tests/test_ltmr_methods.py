@@ -1,0 +1,223 @@
+"Property tests of the LTMR methods: thresholding, reinforcement, normalized cuts, Dice matching, synthetic data."
+import itertools
+import numpy as np
+import pytest
+from connmod.threshold import (global_threshold, local_threshold, mst_knn, fingerprint_similarity, reinforce,
+                               n_edges, row_normalise, max_spanning_tree, neighbour_rank, fig1_example)
+from connmod.spectral import ncut, ncut_embedding, n_subnetworks_laplacian, n_subnetworks_modularity
+from connmod.evaluate import dice_accuracy, dice_matrix, wilcoxon_compare, extract_subnetworks, METHODS
+from connmod.synthetic import make_synthetic
+
+THRESHOLDS = [global_threshold, local_threshold, mst_knn,
+              lambda C, d, **kw: mst_knn(C, d, knn='node', **kw), lambda C, d, **kw: mst_knn(C, d, knn='global', **kw)]
+DENSITIES = [1e-3, .01, .02, .05, .1, .137, .25, .5, .77, .99, 1.]
+
+
+def random_matrices():
+    rng = np.random.default_rng(42)
+    for n in (5, 13, 40, 100):
+        X = rng.uniform(-.3, 1, (n, n)); yield (X + X.T) / 2                     # distinct weights, signed
+        X = rng.integers(0, 4, (n, n)).astype(float); yield np.triu(X, 1) + np.triu(X, 1).T   # heavy ties, zeros
+    yield make_synthetic(seed=0)['C']                                            # many exact zeros
+
+
+@pytest.mark.parametrize("f", THRESHOLDS)
+def test_exact_density_symmetric_masked(f):
+    for C in random_matrices():
+        n = len(C)
+        for d in DENSITIES:
+            K = n_edges(n, d)
+            if K < 1:
+                with pytest.raises(ValueError, match='keeps no edge'): f(C, d)
+                continue
+            Ch, A = f(C, d, return_mask=True)
+            assert A.dtype == bool and (A == A.T).all() and not A.diagonal().any()
+            assert A.sum() // 2 == K, (n, d)
+            assert np.array_equal(Ch, Ch.T)
+            assert np.array_equal(Ch, np.where(A, C, 0) * (1 - np.eye(n)))
+
+
+def test_gt_keeps_the_strongest():
+    for C in random_matrices():
+        iu = np.triu_indices(len(C), 1)
+        for d in (.05, .3):
+            _, A = global_threshold(C, d, return_mask=True)
+            assert C[iu][A[iu]].min() >= C[iu][~A[iu]].max()
+
+
+def test_lt_is_union_of_row_thresholds_and_covers_every_node():
+    rng = np.random.default_rng(1)
+    for n in (10, 30, 60):
+        X = rng.random((n, n)); C = (X + X.T) / 2
+        N = row_normalise(C); M = np.maximum(N, N.T)
+        ones = int((np.triu(M, 1) == 1).sum())
+        for d in np.linspace(.02, .9, 15):
+            K = n_edges(n, d)
+            _, A = local_threshold(C, d, return_mask=True)
+            kept = M[A & np.triu(np.ones((n, n), bool), 1)]
+            dropped = M[~A & np.triu(np.ones((n, n), bool), 1)]
+            assert dropped.size == 0 or kept.min() >= dropped.max()      # a global threshold on max(N, N^T)
+            if K >= ones: assert A.any(0).all()                          # every node keeps its strongest edge
+
+
+def test_lt_rescues_weak_nodes_gt_isolates():
+    rng = np.random.default_rng(2)
+    z = np.repeat(np.arange(4), 10)
+    C = np.where(z[:, None] == z[None, :], .6, .1) + rng.normal(0, .02, (40, 40)); C = (C + C.T) / 2
+    f = np.ones(40); f[[3, 17, 25]] = .3
+    C = C * f[:, None] * f[None, :]
+    _, Ag = global_threshold(C, .1, return_mask=True)
+    _, Al = local_threshold(C, .1, return_mask=True)
+    assert not Ag[[3, 17, 25]].any() and Al[[3, 17, 25]].any(1).all()
+
+
+def test_mst_knn_levels():
+    rng = np.random.default_rng(3)
+    n = 30; X = rng.random((n, n)); C = (X + X.T) / 2
+    T = max_spanning_tree(C); R = neighbour_rank(C)
+    assert T.sum() // 2 == n - 1
+    for k in (1, 2, 3):
+        U = T | (np.minimum(R, R.T) <= k)
+        d = (U.sum() // 2) / (n * (n - 1) / 2)
+        _, A = mst_knn(C, d, return_mask=True)
+        assert np.array_equal(A, U)        # at the density of tree ∪ kNN, exactly that graph
+    _, A = mst_knn(C, 2 / n, return_mask=True)
+    assert np.array_equal(A, T)
+
+
+def test_fingerprint_similarity_properties():
+    rng = np.random.default_rng(4)
+    for n, p in [(10, .1), (30, .2), (60, .05), (60, .5)]:
+        A = np.triu(rng.random((n, n)) < p, 1); A = A | A.T
+        for self_loops in (False, True):
+            S = fingerprint_similarity(A, self_loops)
+            assert np.allclose(S, S.T) and S.min() >= 0 and S.max() <= 1 + 1e-12
+            deg = A.sum(1)
+            assert np.allclose(np.diag(S)[deg > 0], 1)
+            assert np.allclose(np.diag(S)[deg == 0], 1 if self_loops else 0)
+            W = rng.random((n, n)) * A; W = (W + W.T) / 2
+            R = reinforce(W, A, self_loops)
+            assert np.allclose(R, R.T) and (R <= W + 1e-12).all() and not R[~A].any()
+        S = fingerprint_similarity(A)
+        B = A.astype(int)
+        for i, j in itertools.islice(itertools.combinations(range(n), 2), 50):   # the formula, pair by pair
+            m = min(B[i].sum(), B[j].sum())
+            assert np.isclose(S[i, j], (B[i] & B[j]).sum() / m if m else 0)
+
+
+def test_fig1_reconstruction():
+    C, truth = fig1_example()
+    _, Ag = global_threshold(C, .25, return_mask=True)
+    Ch, Al = local_threshold(C, .25, return_mask=True)
+    assert not Ag[2].any() and Al[2].sum() == 2
+    R = reinforce(Ch)
+    within = (truth[:, None] == truth[None, :]) & Al
+    assert max(R[6, 7], R[6, 9]) < R[within].min()
+
+
+def planted(sizes, p_in, p_out, seed):
+    rng = np.random.default_rng(seed)
+    z = np.repeat(np.arange(len(sizes)), sizes)
+    P = np.where(z[:, None] == z[None, :], p_in, p_out)
+    W = np.triu(rng.random(P.shape) < P, 1) * rng.uniform(.5, 1, P.shape)
+    return W + W.T, z
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ncut_recovers_planted_blocks(seed):
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(5, 15, rng.integers(2, 8))
+    W, z = planted(sizes, .8, .03, seed)
+    lab = ncut(W, len(sizes), seed=seed)
+    assert dice_accuracy(lab, z) == 1.0
+    labs = ncut(W, [2, len(sizes)], seed=seed)
+    assert labs.shape == (2, len(z)) and len(np.unique(labs[0])) <= 2
+
+
+def test_ncut_matches_sklearn_discretize():
+    sk = pytest.importorskip('sklearn.cluster')
+    agree = []
+    for seed in range(5):
+        W, z = planted([12, 15, 18, 10], .5, .08, seed)
+        ours = ncut(W, 4, seed=0, regularise='epsilon', offset=1e-9)
+        theirs = sk.SpectralClustering(4, affinity='precomputed', assign_labels='discretize', random_state=0).fit_predict(W)
+        agree.append(dice_accuracy(ours, theirs))
+        assert dice_accuracy(ours, z) > .9
+    assert np.mean(agree) > .95
+
+
+def test_laplacian_count_is_components_for_unit_cliques():
+    for sizes in ([3, 4, 5], [2, 2, 2, 2, 10]):
+        W = np.zeros((sum(sizes),) * 2); o = 0
+        for s in sizes: W[o:o + s, o:o + s] = 1; o += s
+        assert n_subnetworks_laplacian(W) == len(sizes)
+        assert n_subnetworks_laplacian(W, laplacian='normalised') == len(sizes)
+
+
+def test_modularity_count_uses_louvain():
+    pytest.importorskip('connmod.louvain')
+    W, z = planted([10, 12, 14], .9, .02, 0)
+    assert n_subnetworks_modularity(W, seed=0) == 3
+
+
+def test_dice_permutation_invariance_and_hungarian_optimality():
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        n = int(rng.integers(5, 12))
+        a, b = rng.integers(0, rng.integers(1, 5), n), rng.integers(0, rng.integers(1, 5), n)
+        assert dice_accuracy(a, a) == 1.0
+        perm = rng.permutation(10)
+        for avg in ('matched', 'truth', 'max'):
+            assert np.isclose(dice_accuracy(perm[a], b, avg), dice_accuracy(a, b, avg))
+            assert np.isclose(dice_accuracy(a, perm[b] + 100, avg), dice_accuracy(a, b, avg))
+        D = dice_matrix(a, b); K, N = D.shape
+        if K <= N: best = max(sum(D[i, p[i]] for i in range(K)) for p in itertools.permutations(range(N), K))
+        else: best = max(sum(D[p[j], j] for j in range(N)) for p in itertools.permutations(range(K), N))
+        assert np.isclose(dice_accuracy(a, b) * min(K, N), best)
+        assert dice_accuracy(a, b, 'max') <= dice_accuracy(a, b, 'truth') + 1e-12 or K < N
+
+
+def test_synthetic_reproducible_and_wired():
+    a, b = make_synthetic(seed=7), make_synthetic(seed=np.random.default_rng(7))
+    for k in a:
+        if a[k] is not None: assert np.array_equal(a[k], b[k]), k
+    c = make_synthetic(seed=7, n_samples=300)
+    assert c['N'] == a['N'] and not np.allclose(c['C'], a['C'])
+    s = make_synthetic(seed=7, snr_db=(10, 10))
+    same = (s['labels'][:, None] == s['labels'][None, :]) & ~np.eye(100, dtype=bool)
+    assert s['C'][same].mean() > 2 * a['C'][same].mean()
+    nb = make_synthetic(seed=7, bias_fraction=(0, 0))
+    assert len(nb['biased']) == 0
+    for seed in range(20):
+        d = make_synthetic(seed=seed)
+        assert d['sizes'].sum() == 100 and d['sizes'].min() >= 2 and 10 <= d['N'] <= 20
+        assert 20 <= len(d['biased']) <= 30 and .3 <= d['z'] <= .4
+
+
+def test_pipeline_every_method_runs():
+    d = make_synthetic(seed=3)
+    for k in METHODS:
+        for m in ('laplacian', d['N']):
+            lab = extract_subnetworks(d['C'], .1, k, m=m, seed=0)
+            assert lab.shape == (100,) and 0 < dice_accuracy(lab, d['labels']) <= 1
+
+
+BAD = [(lambda: global_threshold(np.eye(5), 0), 'density'), (lambda: local_threshold(np.eye(5), 1.01), 'density'),
+       (lambda: mst_knn(np.eye(5), -.1), 'density'), (lambda: global_threshold(np.eye(5), np.nan), 'density'),
+       (lambda: local_threshold(np.triu(np.ones((5, 5))), .5), 'symmetric'),
+       (lambda: mst_knn(np.where(np.eye(5) == 0, np.nan, 1), .5), 'non-finite'),
+       (lambda: global_threshold(np.ones((5, 4)), .5), 'square'),
+       (lambda: mst_knn(np.eye(5), .5, below_tree='x'), 'below_tree'),
+       (lambda: fingerprint_similarity(np.triu(np.ones((4, 4)))), 'symmetric'),
+       (lambda: ncut(np.ones((5, 5)), 0), 'between 1 and'), (lambda: ncut(np.ones((5, 5)), 6), 'between 1 and'),
+       (lambda: ncut(np.ones((5, 5)), 2, n_init=0), 'n_init'), (lambda: ncut(np.ones((5, 5)), 2, regularise='x'), 'regularise'),
+       (lambda: ncut(np.ones((5, 5)), [2, 9]), 'between 1 and'), (lambda: ncut(-np.ones((5, 5)), 2), 'nonnegative'),
+       (lambda: n_subnetworks_laplacian(np.ones((5, 5)), graph='x'), 'graph'),
+       (lambda: dice_accuracy([0, 1], [0, 1, 1]), 'same length'), (lambda: dice_accuracy([], []), 'non-empty'),
+       (lambda: wilcoxon_compare([1, 2], [1, 2], unit='x'), 'unit'),
+       (lambda: make_synthetic(bias_fraction=(.2, 1.5)), 'bias_fraction'), (lambda: make_synthetic(n_samples=2), 'n_samples')]
+
+
+@pytest.mark.parametrize("call,msg", BAD)
+def test_bad_input_raises_valueerror(call, msg):
+    with pytest.raises(ValueError, match=msg): call()

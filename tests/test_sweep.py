@@ -1,0 +1,115 @@
+"Sweeps: identical results for 1 or 2 local workers and a Dask cluster, kill-and-resume, corrupt checkpoints."
+import warnings
+from pathlib import Path
+import numpy as np
+import pytest
+import connmod.sweep as sw
+
+GAMMAS = [0.5, 1.0, 2.0]
+
+
+def planted(n, k, seed):
+    rng = np.random.default_rng(seed)
+    truth = np.repeat(np.arange(k), n // k)
+    W = np.triu(rng.random((n, n)) < np.where(truth[:, None] == truth[None], .7, .1), 1) * rng.uniform(.2, 1, (n, n))
+    W = W + W.T
+    return W - W.mean() * (1 - np.eye(n))  # signed weights, as a Fisher-z matrix has
+
+
+@pytest.fixture(scope='module')
+def modes(): return {'a': planted(60, 3, 1), 'b': planted(80, 4, 2)}
+
+
+@pytest.fixture(scope='module')
+def reference(modes):
+    return sw.sweep(modes, GAMMAS, repeats=12, seed=3, progress=False)
+
+
+def assert_same(x, y):
+    assert x.keys() == y.keys()
+    for m in x:
+        for k in ('assignments', 'q', 'zrand'):
+            np.testing.assert_array_equal(x[m][k], y[m][k], err_msg=f'{m} {k}')
+
+
+def test_shapes(reference):
+    r = reference['b']
+    assert r['assignments'].shape == (80, 3) and r['q'].shape == (3, 12) and r['zrand'].shape == (3, 66)
+    assert r['assignments'].min() == 1
+
+
+def test_two_local_workers_same_result(modes, reference, tmp_path):
+    assert_same(sw.sweep(modes, GAMMAS, repeats=12, seed=3, n_jobs=2, out_dir=tmp_path, progress=False), reference)
+    assert_same(sw.sweep(modes, GAMMAS[::-1], repeats=12, seed=3, progress=False),
+                {m: {k: v[:, ::-1] if k == 'assignments' else v[::-1] for k, v in r.items()} for m, r in reference.items()})
+
+
+def test_other_seed_other_result():
+    rng = np.random.default_rng(0)
+    noise = {'n': np.corrcoef(rng.standard_normal((50, 20)))}  # no structure: runs differ from seed to seed
+    one, other = (sw.sweep(noise, [1.0], repeats=12, seed=s, progress=False)['n']['q'] for s in (3, 4))
+    assert np.ptp(one) > 0 and not np.array_equal(one, other)
+
+
+def test_dask_local_cluster_same_result(modes, reference, tmp_path):
+    distributed = pytest.importorskip('distributed')
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host='127.0.0.1',
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        assert_same(sw.sweep(modes, GAMMAS, repeats=12, seed=3, backend='dask', scheduler=client,
+                             out_dir=tmp_path, progress=False), reference)
+        assert_same(sw.sweep(modes, GAMMAS, repeats=12, seed=3, backend='dask', scheduler=cluster.scheduler_address,
+                             progress=False), reference)
+
+
+def test_kill_and_resume_is_bit_identical(modes, reference, tmp_path, monkeypatch):
+    real, calls = sw.run_task, [0]
+    def dies_after_four(*args):
+        calls[0] += 1
+        if calls[0] > 4: raise KeyboardInterrupt('killed')
+        return real(*args)
+    monkeypatch.setattr(sw, 'run_task', dies_after_four)
+    with pytest.raises(KeyboardInterrupt): sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
+    assert len(list((tmp_path/'tasks').glob('*.npz'))) == 4
+    assert not list(tmp_path.rglob('*.tmp')) and not list(tmp_path.glob('community_assignments_*'))
+    monkeypatch.setattr(sw, 'run_task', real)
+    resumed = sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
+    assert_same(resumed, reference)
+    for m in modes:
+        np.testing.assert_array_equal(np.load(tmp_path/f'community_assignments_{m}.npy'), reference[m]['assignments'])
+        np.testing.assert_array_equal(np.load(tmp_path/f'zrand_{m}.npy'), reference[m]['zrand'])
+    assert not list(tmp_path.rglob('*.tmp'))
+
+
+def test_rerun_skips_finished_tasks(modes, tmp_path, monkeypatch):
+    sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
+    monkeypatch.setattr(sw, 'run_task', lambda *a: pytest.fail('a finished task was recomputed'))
+    sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
+
+
+def test_truncated_checkpoint_is_recomputed_with_a_warning(modes, reference, tmp_path):
+    sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
+    f = sw.task_path(tmp_path, 'b', 1.0)
+    f.write_bytes(f.read_bytes()[:100])
+    with pytest.warns(UserWarning, match='corrupt'):
+        again = sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
+    assert_same(again, reference)
+
+
+def test_changed_input_is_not_resumed(modes, tmp_path):
+    sw.sweep(modes, GAMMAS[:1], repeats=12, seed=3, out_dir=tmp_path, progress=False)
+    changed = {'a': modes['a'] * 2, 'b': modes['b']}
+    with pytest.raises(ValueError, match='other modes'):
+        sw.sweep(changed, GAMMAS[:1], repeats=12, seed=3, out_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match='other seed'):
+        sw.sweep(modes, GAMMAS[:1], repeats=12, seed=4, out_dir=tmp_path, progress=False)
+
+
+def test_cli_sweep_resumes(tmp_path, capsys):
+    from connmod.cli import sweep_cmd
+    sweep_cmd(modes='ts,mc', gammas='0.5,1.0', repeats=4, out=str(tmp_path), quiet=True)
+    first = np.load(tmp_path/'community_assignments_ts.npy')
+    sweep_cmd(modes='ts,mc', gammas='0.5,1.0', repeats=4, out=str(tmp_path), quiet=True)
+    np.testing.assert_array_equal(np.load(tmp_path/'community_assignments_ts.npy'), first)
+    assert first.shape == (400, 2)
+    with pytest.raises(ValueError, match='unknown mode'):
+        sweep_cmd(modes='gc,zz', out=str(tmp_path/'x'), quiet=True)
