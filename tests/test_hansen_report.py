@@ -43,6 +43,9 @@ def test_every_figure_is_there_as_png_and_svg(report):
     for n in names:
         assert (out/f'{n}.png').stat().st_size > 5000 and (out/f'{n}.svg').stat().st_size > 5000
     for m in MODES: assert (out/f'surface_{m}.png').is_file()
+    panels = s['panels']  # one panel per mode in every per-mode figure
+    assert [panels[n] for n in ('fig1_modes', 'fig3_partition_strips', 'fig4_surfaces', 'fig5_modular_heatmaps')] == [7] * 4
+    assert panels['fig6_similarity'] == panels['fig2_community_counts'] == 1
 
 
 def colours_present(img, colour, tol=0.02):
