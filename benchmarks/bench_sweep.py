@@ -7,7 +7,6 @@ Also checks that time grows linearly in the number of γ values and in repeats, 
 memory does not grow with the number of tasks beyond the results it returns.
 """
 import argparse, os, resource, tempfile, time
-import numpy as np
 from connmod.datasets import load_modes, fisher_z, GAMMAS
 from connmod.sweep import sweep
 

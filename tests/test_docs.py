@@ -1,9 +1,8 @@
 """The offline docs site and an HTML report, opened in headless Chromium: pages render, titles and images load,
 internal links resolve. Needs Debian's `chromium` and `chromium-driver` (.ci/run installs them)."""
-import json, os, shutil, subprocess, sys
+import os, shutil, subprocess, sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
-import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from connmod.threshold import (global_threshold, local_threshold, mst_knn, fingerprint_similarity, reinforce,
                                n_edges, row_normalise, max_spanning_tree, neighbour_rank, fig1_example)
-from connmod.spectral import ncut, ncut_embedding, n_subnetworks_laplacian, n_subnetworks_modularity
+from connmod.spectral import ncut, n_subnetworks_laplacian, n_subnetworks_modularity
 from connmod.evaluate import dice_accuracy, dice_matrix, wilcoxon_compare, extract_subnetworks, METHODS
 from connmod.synthetic import make_synthetic
 

@@ -1,6 +1,5 @@
 "The LTMR report notebooks run end to end through `connmod.report.run_report` with tiny parameters (issues 8, 9)."
 import json
-import numpy as np
 import pytest
 from connmod.evaluate import METHODS
 from connmod.report import run_report

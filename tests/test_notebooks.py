@@ -1,5 +1,5 @@
 "Each notebook's inline tests as one pytest case (cells flagged `notest`/`slow` are skipped, as in nbdev_test)."
-import os, re, subprocess, sys
+import re, subprocess, sys
 from pathlib import Path
 import pytest
 

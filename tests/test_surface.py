@@ -1,7 +1,6 @@
 """Surfaces: the seven Hansen partitions rendered on fsLR-32k (checked by colour), bad input, and the fsaverage
 download path end to end against archives built here and served from 127.0.0.1."""
 import hashlib, io, tarfile
-from pathlib import Path
 import numpy as np
 import nibabel as nib
 import pytest

@@ -1,6 +1,4 @@
 "Sweeps: identical results for 1 or 2 local workers and a Dask cluster, kill-and-resume, corrupt checkpoints."
-import warnings
-from pathlib import Path
 import numpy as np
 import pytest
 import connmod.sweep as sw

@@ -9,7 +9,7 @@ navigation bar in reading order.
 
     python tools/build_docs.py [--out _docs]
 """
-import argparse, html, json, os, re, sys
+import argparse, html, json, os, re
 from configparser import ConfigParser
 from pathlib import Path
 
