@@ -63,6 +63,7 @@ def test_mode_matrices_use_the_mode_colours(report):
 
 def test_strips_show_the_published_k(report):
     out, s = report
+    assert s['strip_k'] == K_PUBLISHED  # the "k = …" labels drawn beside the strips
     img = imread(out/'fig3_partition_strips.png')
     assert img.shape[0] > 200 and img.shape[1] > 600
     nb = json.loads((out/'report.ipynb').read_text())
