@@ -100,20 +100,50 @@ def match_labels(
     return new[np.searchsorted(s_ids, source)]
 
 # %% ../nbs/02_consensus.ipynb #5f53da0d
+@njit(cache=True)
+def _first_seen_runs(codes):
+    "Each column of `codes` (n × runs, ints in [0, K)) relabelled 0, 1, … by first appearance: (runs × n, k per run)."
+    n, R = codes.shape; K = codes.max() + 1
+    M = np.empty((R, n), np.int64); k = np.zeros(R, np.int64); new = np.empty(K, np.int64)
+    for r in range(R):
+        new[:] = -1
+        for v in range(n):
+            c = codes[v, r]
+            if new[c] < 0: new[c] = k[r]; k[r] += 1
+            M[r, v] = new[c]
+    return M, k
+
+def _runs_matrix(assignments, name='assignments'):
+    "`assignments` (n × runs, int labels) as (runs × n 0-based labels, communities per run)."
+    A = np.asarray(assignments)
+    if A.ndim == 1: A = A[:, None]
+    if A.ndim != 2 or A.shape[0] < 3 or A.shape[1] < 1:
+        raise ValueError(f"{name} must be n × runs with n >= 3, got shape {A.shape}")
+    if not np.issubdtype(A.dtype, np.integer) or A.min() < 0 or A.max() >= 4 * A.size:
+        A = np.unique(A, return_inverse=True)[1].reshape(A.shape)   # any labels → codes in [0, K)
+    return _first_seen_runs(np.ascontiguousarray(A, dtype=np.int64))
+
 @njit(cache=True, parallel=True)
-def _zrand_all_nb(M, k, M1, C1, n_threads):
+def _zrand_all_nb(M, k, n_threads):
     "z-Rand of every pair of rows of `M` (runs × n, 0-based labels, `k` communities per run)."
     R, n = M.shape; kmax = k.max()
+    M1 = np.zeros(R); C1 = np.zeros(R)
+    for r in range(R):                                  # per-run terms of the z-score
+        size = np.zeros(k[r])
+        for v in range(n): size[M[r, v]] += 1
+        M1[r] = (size * (size - 1) / 2).sum()
+        C1[r] = n * (n * n - 3 * n - 2) - 8 * (n + 1) * M1[r] + 4 * (size ** 3).sum()
     out = np.empty(R * (R - 1) // 2)
     for t in prange(n_threads):
-        cell = np.zeros(kmax * kmax, np.int64)
+        cell = np.zeros(kmax * kmax, np.int64); row = np.empty(n, np.int64)
         for i in range(t, R, n_threads):
+            for v in range(n): row[v] = M[i, v] * kmax
             start = i * R - i * (i + 1) // 2            # index of the pair (i, i + 1)
             for j in range(i + 1, R):
                 w11 = 0
                 for v in range(n):
-                    c = M[i, v] * kmax + M[j, v]; w11 += cell[c]; cell[c] += 1
-                for v in range(n): cell[M[i, v] * kmax + M[j, v]] = 0
+                    c = row[v] + M[j, v]; w11 += cell[c]; cell[c] += 1
+                cell[:k[i] * kmax] = 0
                 out[start + j - i - 1] = _zrand_z(n, M1[i], M1[j], C1[i], C1[j], float(w11))
     return out
 
@@ -122,37 +152,49 @@ def zrand_all(
 )->np.ndarray:   # z-Rand of each pair of runs (i < j), NaN where a run is a single community
     "z-Rand of every pair of partitions in `assignments`, in `itertools.combinations` order."
     A = np.asarray(assignments)
-    if A.ndim != 2 or A.shape[0] < 3: raise ValueError(f"assignments must be n × runs with n >= 3, got shape {A.shape}")
-    M = np.array([np.unique(a, return_inverse=True)[1].ravel() for a in A.T], np.int64)
-    n = M.shape[1]; k = M.max(axis=1) + 1
-    terms = np.array([_size_terms(np.bincount(m), n) for m in M]).reshape(-1, 2)
-    return _zrand_all_nb(M, k, terms[:, 0].copy(), terms[:, 1].copy(), numba.get_num_threads())
+    if A.ndim != 2: raise ValueError(f"assignments must be n × runs with n >= 3, got shape {A.shape}")
+    M, k = _runs_matrix(A)
+    return _zrand_all_nb(M, k, numba.get_num_threads())
 
 # %% ../nbs/02_consensus.ipynb #8040f242
+@njit(cache=True, parallel=True)
+def _agreement_nb(M, k, n_threads):
+    "Agreement matrix of the runs in `M` (runs × n, 0-based labels, `k` communities per run)."
+    R, n = M.shape
+    start = np.zeros((R, k.max() + 1), np.int64); members = np.empty((R, n), np.int64)
+    for r in range(R):                      # members[r, start[r, c]:start[r, c + 1]]: the nodes of community c
+        for v in range(n): start[r, M[r, v] + 1] += 1
+        for c in range(k[r]): start[r, c + 1] += start[r, c]
+        fill = start[r].copy()
+        for v in range(n): members[r, fill[M[r, v]]] = v; fill[M[r, v]] += 1
+    D = np.zeros((n, n))
+    for t in prange(n_threads):
+        for i in range(t, n, n_threads):
+            for r in range(R):
+                c = M[r, i]
+                for p in range(start[r, c], start[r, c + 1]): D[i, members[r, p]] += 1.0
+    return D / R
+
 def agreement_matrix(
     assignments, # n × runs partitions, one per column
 )->np.ndarray:   # n × n fraction of runs in which each pair of nodes shares a community
     "Agreement (co-classification) matrix of a set of partitions."
-    A = np.asarray(assignments)
-    if A.ndim == 1: A = A[:, None]
-    if A.ndim != 2: raise ValueError(f"assignments must be n × runs, got shape {A.shape}")
-    offsets, cols = 0, []
-    for a in A.T:                               # column index of each node's community in the stacked X
-        m = np.unique(a, return_inverse=True)[1].ravel()
-        cols.append(m + offsets); offsets += m.max() + 1
-    X = np.zeros((A.shape[0], offsets), np.float32)   # float32 counts are exact up to 2**24 runs
-    X[np.arange(A.shape[0])[:, None], np.column_stack(cols)] = 1
-    return (X @ X.T).astype(float) / A.shape[1]
+    M, k = _runs_matrix(assignments)
+    return _agreement_nb(M, k, numba.get_num_threads())
 
 def null_threshold(
     assignments,        # n × runs partitions, one per column
-    seed=None,          # anything `np.random.default_rng` accepts
+    seed=None,          # anything `np.random.default_rng` accepts (unused for `np.mean`, which needs no permutation)
     null_func=np.mean,  # statistic of the null agreement matrix: `np.mean` (netneurotools) or `np.max` (Bassett et al.)
 )->float:               # the threshold τ
     "Agreement reached by chance: `null_func` of the agreement matrix (zero diagonal) of node-permuted partitions."
-    A = np.asarray(assignments); rng = np.random.default_rng(seed)
-    null = np.column_stack([rng.permutation(a) for a in A.T])
-    D = agreement_matrix(null); np.fill_diagonal(D, 0)
+    M, k = _runs_matrix(assignments)
+    R, n = M.shape
+    if null_func is np.mean:                                          # the same for every permutation (see above)
+        sizes = np.bincount((M + k.max() * np.arange(R)[:, None]).ravel())
+        return float((sizes * (sizes - 1.0)).sum() / (R * n * n))
+    rng = np.random.default_rng(seed)
+    D = agreement_matrix(np.column_stack([rng.permutation(m) for m in M])); np.fill_diagonal(D, 0)
     return float(null_func(D))
 
 # %% ../nbs/02_consensus.ipynb #f7772458

@@ -4,6 +4,7 @@
 
 # %% ../nbs/01_louvain.ipynb #bf472f4b
 from __future__ import annotations
+import threading
 import numpy as np
 import numba
 from numba import njit, prange
@@ -33,18 +34,18 @@ def modularity_matrix_reference(W, gamma, B):
     return (Bp / sp if B == 'negative_asym' and sp > 0 else Bp / (sp + sn)) - Bn / (sp + sn)
 
 @njit(cache=True)
-def _modularity_matrix_nb(W, gamma, model):
-    "Compiled `modularity_matrix_reference`; `model` indexes `NULL_MODELS`."
-    n = W.shape[0]; kp = np.zeros(n); kn = np.zeros(n)
-    for i in range(n):                      # strengths of the symmetrised W, split by sign
-        for j in range(i, n):
-            w = (W[i, j] + W[j, i]) / 2
-            if w > 0:
-                kp[i] += w
-                if j > i: kp[j] += w
-            elif w < 0:
-                kn[i] -= w
-                if j > i: kn[j] -= w
+def _modularity_matrix_nb(W, gamma, model, out):
+    "Compiled `modularity_matrix_reference`, written into `out` (n × n); `model` indexes `NULL_MODELS`."
+    n = W.shape[0]; T = 32
+    for i0 in range(0, n, T):                  # out = (W + Wᵀ) / 2, tile by tile
+        for j0 in range(i0, n, T):
+            for i in range(i0, min(i0 + T, n)):
+                for j in range(max(j0, i), min(j0 + T, n)):
+                    w = (W[i, j] + W[j, i]) / 2
+                    out[i, j] = w; out[j, i] = w
+    kp = np.zeros(n); kn = np.zeros(n)
+    for i in range(n):                         # strengths, split by sign, as column sums: the loop over j vectorises
+        for j in range(n): kp[j] += max(out[i, j], 0.0); kn[j] += max(-out[i, j], 0.0)
     sp, sn = kp.sum(), kn.sum()
     if model == 0: cp, cn, dp, dn = gamma / sp, 0.0, 1 / sp, 0.0
     elif model == 1: cp, cn, dp, dn = 0.0, 0.0, 1 / sp, 0.0
@@ -53,36 +54,40 @@ def _modularity_matrix_nb(W, gamma, model):
         cn = gamma / sn if sn > 0 else 0.0
         dp = 1 / sp if model == 3 and sp > 0 else 1 / (sp + sn)
         dn = 1 / (sp + sn)
-    out = np.empty((n, n))
     for i in range(n):
-        for j in range(i, n):
-            w = (W[i, j] + W[j, i]) / 2
-            if model == 1: b = (w - gamma * (1 - w)) * dp
-            else: b = (max(w, 0.0) - cp * kp[i] * kp[j]) * dp - (max(-w, 0.0) - cn * kn[i] * kn[j]) * dn
-            out[i, j] = b; out[j, i] = b
+        for j in range(n):
+            w = out[i, j]
+            if model == 1: out[i, j] = (w - gamma * (1 - w)) * dp
+            else: out[i, j] = (max(w, 0.0) - cp * (kp[i] * kp[j])) * dp - (max(-w, 0.0) - cn * (kn[i] * kn[j])) * dn
     return out
 
 def modularity_matrix(
     W,                    # symmetric connectivity matrix (n × n)
     gamma:float=1.0,      # resolution γ > 0 (larger γ: smaller communities)
     B='modularity',       # null model: one of `NULL_MODELS`, or an n × n modularity matrix
-)->np.ndarray:            # symmetric n × n modularity matrix
+    out=None,             # optional C-contiguous float64 n × n array to write the result into
+)->np.ndarray:            # symmetric n × n modularity matrix (`out`, if given)
     "The modularity matrix of `W` under null model `B` at resolution `gamma` (Rubinov & Sporns 2011)."
     W = check_connectivity(W, 'W')
+    if out is None: out = np.empty(W.shape)
+    elif not (isinstance(out, np.ndarray) and out.shape == W.shape and out.dtype == np.float64
+              and out.flags.c_contiguous and out.flags.writeable):
+        raise ValueError(f"out must be a writeable C-contiguous float64 array of shape {W.shape}")
     if not np.isfinite(np.diag(W)).all(): raise ValueError("W has a non-finite diagonal (use fisher_z, which zeroes it)")
     if not isinstance(B, str):
         Bm = np.asarray(B, dtype=float)
         if Bm.shape != W.shape: raise ValueError(f"a B matrix must have the shape of W {W.shape}, got {Bm.shape}")
         if not np.isfinite(Bm).all(): raise ValueError("B matrix has non-finite values")
-        return (Bm + Bm.T) / 2
+        np.add(Bm, Bm.T, out=out); out /= 2
+        return out
     if B not in NULL_MODELS: raise ValueError(f"unknown B {B!r}: use one of {NULL_MODELS} or a matrix")
     gamma = float(gamma)
     if not np.isfinite(gamma) or gamma <= 0: raise ValueError(f"gamma must be a finite number > 0, got {gamma}")
     if B in ('modularity', 'potts') and (W < 0).any():
         raise ValueError(f"B={B!r} needs non-negative weights; use 'negative_sym' or 'negative_asym' for signed W")
     if B == 'potts' and not np.isin(W, (0, 1)).all(): raise ValueError("B='potts' needs a binary (0/1) W")
-    if not np.abs(W).sum() > 0: raise ValueError("W has no weight (all zeros): modularity is undefined")
-    return _modularity_matrix_nb(W, gamma, NULL_MODELS.index(B))
+    if not W.any(): raise ValueError("W has no weight (all zeros): modularity is undefined")
+    return _modularity_matrix_nb(W, gamma, NULL_MODELS.index(B), out)
 
 # %% ../nbs/01_louvain.ipynb #ff228311
 def relabel(labels)->np.ndarray:
@@ -139,7 +144,7 @@ def _moves_ref(B, m, state, tol):
     order, moved_any, H = np.arange(n), False, None
     while True:
         state, moved = np.uint64(_shuffle(order, np.uint64(state))), False  # keep it a uint64
-        rows = 4 * (size > 0).sum() > n               # many communities: sum rows of B, else keep H
+        rows = 2 * (size > 0).sum() > n               # many communities: sum rows of B, else keep H
         if not rows and H is None:
             H = np.zeros((n, n)); np.add.at(H, m, B)  # H[c, u] = sum of B[j, u] over j in community c
         for u in order:
@@ -185,10 +190,26 @@ def louvain_reference(B, state, tol):
 
 # %% ../nbs/01_louvain.ipynb #80bf5ed4
 @njit(cache=True)
+def _best(h, a):
+    "(lowest label c ≠ a with the largest h[c], that h[c]); (-1, -inf) if every other h is -inf."
+    n = h.size; ha = h[a]; h[a] = -np.inf
+    m0 = m1 = m2 = m3 = -np.inf                  # four running maxima: no chain of dependent comparisons
+    c = 0
+    while c + 4 <= n:
+        m0 = max(m0, h[c]); m1 = max(m1, h[c + 1]); m2 = max(m2, h[c + 2]); m3 = max(m3, h[c + 3]); c += 4
+    while c < n: m0 = max(m0, h[c]); c += 1
+    best = max(max(m0, m1), max(m2, m3)); b = -1
+    if best > -np.inf:
+        b = 0
+        while h[b] != best: b += 1
+    h[a] = ha
+    return b, best
+
+@njit(cache=True)
 def _moves_nb(B, m, state, tol, work):
-    "Compiled `_moves_ref`; `work` is an (at least) n × n scratch buffer."
+    "Compiled `_moves_ref`; `work` is a flat scratch buffer of at least n² floats."
     n = B.shape[0]
-    H = work[:n, :n]; stale = True
+    H = work[:n * n].reshape((n, n)); stale = True   # a C-contiguous view: its row loops vectorise
     size = np.zeros(n, np.int64)
     for j in range(n): size[m[j]] += 1
     active = np.empty(n, np.int64); pos = np.full(n, -1, np.int64); k = 0   # the non-empty communities
@@ -197,24 +218,30 @@ def _moves_nb(B, m, state, tol, work):
     order = np.arange(n); moved_any = False; h = np.empty(n)
     while True:
         state = _shuffle(order, state); moved = False
-        rows = 4 * k > n
+        rows = 2 * k > n
         if not rows and stale:                      # (re)build H; rows of empty communities are never read
-            for t in range(k): H[active[t]] = 0.0
-            for j in range(n): H[m[j]] += B[j]
+            for t in range(k):
+                c = active[t]
+                for v in range(n): H[c, v] = 0.0
+            for j in range(n):
+                c = m[j]
+                for v in range(n): H[c, v] += B[j, v]
             stale = False
         for u in order:
+            a = m[u]
             if rows:
-                h[:] = 0.0
+                for c in range(n): h[c] = 0.0 if size[c] > 0 else -np.inf
                 for j in range(n): h[m[j]] += B[u, j]
+                b, best = _best(h, a)
             else:
+                b = -1; best = -np.inf
                 for t in range(k): h[active[t]] = H[active[t], u]
-            a = m[u]; base = B[u, u] - h[a]
-            b = -1; best = -np.inf
-            for t in range(k):                      # best non-empty community, lowest label on ties
-                c = active[t]
-                if c == a: continue
-                g = h[c]
-                if g > best or (g == best and c < b): best = g; b = c
+                for t in range(k):                  # best non-empty community, lowest label on ties
+                    c = active[t]
+                    if c == a: continue
+                    g = h[c]
+                    if g > best or (g == best and c < b): best = g; b = c
+            base = B[u, u] - h[a]
             best += base
             if k < n and base >= best:              # isolating u is competitive: lowest empty label
                 e = 0
@@ -222,9 +249,10 @@ def _moves_nb(B, m, state, tol, work):
                 if base > best or e < b: best = base; b = e
             if b == -1 or best <= tol: continue
             if not rows:
-                H[a] -= B[u]
-                if size[b] == 0: H[b] = B[u]
-                else: H[b] += B[u]
+                if size[b] == 0:
+                    for v in range(n): H[a, v] -= B[u, v]; H[b, v] = B[u, v]
+                else:
+                    for v in range(n): H[a, v] -= B[u, v]; H[b, v] += B[u, v]
             size[a] -= 1; size[b] += 1; m[u] = b; moved = True
             if size[b] == 1: active[k] = b; pos[b] = k; k += 1
             if size[a] == 0:
@@ -246,18 +274,27 @@ def _first_seen_nb(m):
 def _aggregate_nb(B, r, k):
     "Compiled `_aggregate_ref`."
     n = B.shape[0]; T = np.zeros((k, n)); out = np.zeros((k, k))
-    for i in range(n): T[r[i]] += B[i]
+    for i in range(n):
+        c = r[i]
+        for v in range(n): T[c, v] += B[i, v]
     for j in range(n):
         for c in range(k): out[c, r[j]] += T[c, j]
     return out
 
 @njit(cache=True)
+def _trace(Bk):
+    "Sum of the diagonal: Q of the partition whose aggregated matrix is `Bk`."
+    q = 0.0
+    for c in range(Bk.shape[0]): q += Bk[c, c]
+    return q
+
+@njit(cache=True)
 def _louvain_nb(B, state, tol, work):
-    "Compiled `louvain_reference`."
-    n = B.shape[0]; m = np.arange(n)
+    "Compiled `louvain_reference`: (0-based labels, their Q as the trace of the last aggregated matrix)."
+    n = B.shape[0]; m = np.arange(n); q = _trace(B)
     while True:
         moved, state = _moves_nb(B, m, state, tol, work)
-        if not moved: return m
+        if not moved: return m, q
         m, k = _first_seen_nb(m)
         Bk = _aggregate_nb(B, m, k)
         while True:
@@ -267,20 +304,31 @@ def _louvain_nb(B, state, tol, work):
             r, k = _first_seen_nb(c)
             for i in range(n): m[i] = r[m[i]]
             Bk = _aggregate_nb(Bk, r, k)
+        q = _trace(Bk)
 
 @njit(cache=True, parallel=True)
 def _louvain_runs_nb(B, states, tol, n_threads):
     "One run per seed in `states`, spread over `n_threads` threads: (runs × n 0-based labels, Q of each)."
     n = B.shape[0]; R = states.size; out = np.empty((R, n), np.int64); q = np.empty(R)
     for t in prange(n_threads):
-        work = np.empty((n, n))                     # one scratch buffer per thread
+        work = np.empty(n * n)                      # one scratch buffer per thread
         for r in range(t, R, n_threads):
-            out[r] = _louvain_nb(B, states[r], tol, work); q[r] = _q(B, out[r])
+            out[r], q[r] = _louvain_nb(B, states[r], tol, work)
     return out, q
 
-def _tol(Bm): return 1e-10 * float(np.abs(Bm).max())
+def _tol(Bm): return 1e-10 * max(float(Bm.max()), -float(Bm.min()))
 
 # %% ../nbs/01_louvain.ipynb #59deed18
+_thread = threading.local()
+
+def _scratch(size:int)->np.ndarray:
+    "A float64 buffer of `size` entries, reused by later calls in this thread (kept up to 2**24 entries, 128 MB)."
+    buf = getattr(_thread, 'buf', None)
+    if buf is None or buf.size < size:
+        buf = np.empty(size)
+        if size <= 2**24: _thread.buf = buf
+    return buf[:size]
+
 def louvain(
     W,                    # symmetric connectivity matrix (n × n), e.g. `fisher_z` of a correlation matrix
     gamma:float=1.0,      # resolution γ > 0
@@ -288,9 +336,12 @@ def louvain(
     seed=None,            # anything `np.random.default_rng` accepts; same seed, same partition
 )->tuple:                 # (labels from 1, one per node; Q of that partition)
     "Generalised Louvain community detection on `W`; the result is a node-level local optimum of Q."
-    Bm = modularity_matrix(W, gamma, B)
-    m = _louvain_nb(Bm, seed_states(seed)[0], _tol(Bm), np.empty_like(Bm))
-    return m + 1, float(_q(Bm, m))   # m is already numbered by first appearance
+    shape = np.shape(W)
+    n = shape[0] if len(shape) == 2 and shape[0] == shape[1] else 0   # else `modularity_matrix` says what is wrong
+    buf = _scratch(2 * n * n)                                           # B, then the kernel's work buffer
+    Bm = modularity_matrix(W, gamma, B, out=buf[:n * n].reshape(n, n) if n else None)
+    m, q = _louvain_nb(Bm, seed_states(seed)[0], _tol(Bm), buf[n * n:])
+    return m + 1, q   # m is already numbered by first appearance
 
 def louvain_runs(
     W,                    # symmetric connectivity matrix (n × n)
