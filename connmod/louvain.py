@@ -234,13 +234,10 @@ def _moves_nb(B, m, state, tol, work):
                 for j in range(n): h[m[j]] += B[u, j]
                 b, best = _best(h, a)
             else:
-                b = -1; best = -np.inf
-                for t in range(k): h[active[t]] = H[active[t], u]
+                b = -1; best = -np.inf; h[a] = H[a, u]
                 for t in range(k):                  # best non-empty community, lowest label on ties
-                    c = active[t]
-                    if c == a: continue
-                    g = h[c]
-                    if g > best or (g == best and c < b): best = g; b = c
+                    c = active[t]; g = H[c, u]
+                    if c != a and (g > best or (g == best and c < b)): best = g; b = c
             base = B[u, u] - h[a]
             best += base
             if k < n and base >= best:              # isolating u is competitive: lowest empty label
