@@ -12,8 +12,8 @@ from scipy.sparse.csgraph import connected_components
 from .louvain import louvain_runs, relabel
 
 # %% auto #0
-__all__ = ['contingency', 'zrand', 'ari', 'nmi', 'match_labels', 'zrand_all', 'agreement_matrix', 'null_threshold',
-           'consensus_partition', 'consensus_modularity']
+__all__ = ['ENGINE_VERSION', 'contingency', 'zrand', 'ari', 'nmi', 'match_labels', 'zrand_all', 'agreement_matrix',
+           'null_threshold', 'consensus_partition', 'consensus_modularity']
 
 # %% ../nbs/02_consensus.ipynb #a1680ac2
 def _labels(x, name='x')->np.ndarray:
@@ -216,6 +216,8 @@ def consensus_partition(
     raise RuntimeError(f"consensus clustering did not converge in {max_rounds} rounds")
 
 # %% ../nbs/02_consensus.ipynb #8c2d5f06
+ENGINE_VERSION = 2   # raised whenever the result of a seeded `consensus_modularity` call changes; sweeps record it
+
 def consensus_modularity(
     A,                  # symmetric connectivity matrix (n × n), e.g. `fisher_z` of a correlation matrix
     gamma:float=1.0,    # resolution γ > 0

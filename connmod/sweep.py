@@ -10,7 +10,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 from .datasets import check_connectivity, atomic_write
-from .consensus import consensus_modularity
+from .consensus import consensus_modularity, ENGINE_VERSION
 
 # %% auto #0
 __all__ = ['task_seed', 'run_task', 'task_path', 'save_task', 'load_task', 'sweep']
@@ -49,7 +49,7 @@ def load_task(path, n:int, repeats:int)->dict|None:
 
 # %% ../nbs/03_sweep.ipynb #ece54f89
 def _manifest(modes:dict, gammas, repeats:int, B:str, seed:int)->dict:
-    return dict(gammas=[float(g) for g in gammas], repeats=int(repeats), B=B, seed=int(seed),
+    return dict(gammas=[float(g) for g in gammas], repeats=int(repeats), B=B, seed=int(seed), engine=ENGINE_VERSION,
                 modes={k: hashlib.sha256(np.ascontiguousarray(A).tobytes()).hexdigest() for k, A in modes.items()})
 
 def _check_manifest(out_dir:Path, manifest:dict):
@@ -57,7 +57,7 @@ def _check_manifest(out_dir:Path, manifest:dict):
     path = out_dir/'sweep.json'
     if path.exists():
         old = json.loads(path.read_text())
-        same = {k: old.get(k) == manifest[k] for k in ('gammas', 'repeats', 'B', 'seed')}
+        same = {k: old.get(k) == manifest[k] for k in ('gammas', 'repeats', 'B', 'seed', 'engine')}
         same['modes'] = all(old.get('modes', {}).get(k, h) == h for k, h in manifest['modes'].items())
         if not all(same.values()):
             raise ValueError(f"{out_dir} holds a sweep with other {', '.join(k for k, v in same.items() if not v)}; "
