@@ -43,11 +43,12 @@ def _zrand_z(n, M1, M2, C1, C2, w11):
     if not var > 1e-9 * (abs(t[0]) + abs(t[1]) + abs(t[2]) + abs(t[3])): return np.nan  # one community / all singletons
     return (w11 - M1 * M2 / M) / np.sqrt(var)
 
+@njit(cache=True)
 def _size_terms(sizes, n):
-    "Pairs together, and Hubert's C, for community sizes `sizes` of n nodes."
-    sizes = np.asarray(sizes, float)
-    M1 = float((sizes * (sizes - 1) / 2).sum())
-    return M1, n * (n * n - 3 * n - 2) - 8 * (n + 1) * M1 + 4 * float((sizes ** 3).sum())
+    "Pairs together, and Hubert's C, for the community sizes `sizes` of n nodes."
+    sizes = sizes.astype(np.float64)
+    M1 = (sizes * (sizes - 1) / 2).sum()
+    return M1, n * (n * n - 3 * n - 2) - 8 * (n + 1) * M1 + 4 * (sizes ** 3).sum()
 
 def zrand(
     x, # first partition: one label per node
@@ -131,8 +132,7 @@ def _zrand_all_nb(M, k, n_threads):
     for r in range(R):                                  # per-run terms of the z-score
         size = np.zeros(k[r])
         for v in range(n): size[M[r, v]] += 1
-        M1[r] = (size * (size - 1) / 2).sum()
-        C1[r] = n * (n * n - 3 * n - 2) - 8 * (n + 1) * M1[r] + 4 * (size ** 3).sum()
+        M1[r], C1[r] = _size_terms(size, n)
     out = np.empty(R * (R - 1) // 2)
     for t in prange(n_threads):
         cell = np.zeros(kmax * kmax, np.int64); row = np.empty(n, np.int64)

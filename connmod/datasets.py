@@ -107,9 +107,6 @@ def atomic_write(path, write)->Path:
     return path
 
 # %% ../nbs/00_datasets.ipynb #198d6a09
-def _is_complete(root:Path)->bool:
-    return all((root/rel).is_file() for rel in HANSEN_SHA256)
-
 def _safe_members(tar:tarfile.TarFile):
     "Archive members with the top-level folder stripped; refuses paths that escape the target."
     for m in tar.getmembers():
@@ -127,9 +124,10 @@ def fetch_archive(
     progress:bool=True,       # show a download progress bar
     verify=None,              # optional `verify(extracted_folder)`, raising on a bad file
 )->Path:                      # `dest`
-    "Download and extract a .tar.gz into `dest` atomically: on any failure nothing is left behind."
+    "Download and extract a .tar.gz into `dest` atomically, unless `dest` already holds every `required` file."
     import pooch
     dest = Path(dest)
+    if all((dest/r).is_file() for r in required): return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}-', dir=dest.parent))
     try:
@@ -158,10 +156,10 @@ def fetch_hansen_manynetworks(
 )->Path:                       # the dataset root (holds `data/` and `results/`)
     "Download (once) and verify the Hansen et al. 2023 multimodal connectivity dataset; return its root."
     home, root = data_home(data_dir), _dataset_root(data_dir)
-    if root == home:  # a local copy given by the user (e.g. a mirror): read it, never write into it
-        missing = [rel for rel in HANSEN_SHA256 if not (root/rel).is_file()]
-        if missing: raise FileNotFoundError(f"the Hansen dataset at {root} is incomplete; missing: {', '.join(missing)}")
-    if not _is_complete(root):
+    missing = [rel for rel in HANSEN_SHA256 if not (root/rel).is_file()]
+    if missing and root == home:  # a local copy given by the user (e.g. a mirror): read it, never write into it
+        raise FileNotFoundError(f"the Hansen dataset at {root} is incomplete; missing: {', '.join(missing)}")
+    if missing:
         return fetch_archive(url, known_hash, root, list(HANSEN_SHA256), progress,
                              verify=lambda out: [verified_path(out, rel) for rel in HANSEN_SHA256])
     for rel in HANSEN_SHA256: verified_path(root, rel)

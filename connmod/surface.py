@@ -66,11 +66,6 @@ def schaefer_annot_name(version:str, hemi:str)->str:
     return f'atl-Schaefer2018_space-{version}_hemi-{hemi}_desc-400Parcels7Networks_deterministic.annot'
 
 # %% ../nbs/04_surface.ipynb #d7ca6122
-def _fetch_archive(url:str, known_hash, dest:Path, required:list, progress:bool)->Path:
-    "The extracted archive at `dest`, downloaded (with `connmod.datasets.fetch_archive`) unless already there."
-    if all((dest/r).is_file() for r in required): return dest
-    return fetch_archive(url, known_hash, dest, required, progress)
-
 def fetch_fsaverage(
     version:str='fsaverage',       # 'fsaverage' (164k vertices per hemisphere), 'fsaverage6' or 'fsaverage5'
     data_dir=None,                 # cache folder (default: `$CONNMOD_DATA`, else the per-user cache)
@@ -86,10 +81,10 @@ def fetch_fsaverage(
     if annot_url is not None: a_url, a_hash = annot_url, annot_hash
     if surf_url is not None: s_url, s_hash = surf_url, surf_hash
     home = data_home(data_dir)
-    annots = _fetch_archive(a_url, a_hash, home/'atl-schaefer2018'/version,
-                            [schaefer_annot_name(version, h) for h in 'LR'], progress)
-    surfs = _fetch_archive(s_url, s_hash, home/'tpl-fsaverage'/version,
-                           [f'surf/{h}.{k}' for h in ('lh', 'rh') for k in ('inflated', 'pial')], progress)
+    annots = fetch_archive(a_url, a_hash, home/'atl-schaefer2018'/version,
+                           [schaefer_annot_name(version, h) for h in 'LR'], progress)
+    surfs = fetch_archive(s_url, s_hash, home/'tpl-fsaverage'/version,
+                          [f'surf/{h}.{k}' for h in ('lh', 'rh') for k in ('inflated', 'pial')], progress)
     return annots, surfs
 
 # %% ../nbs/04_surface.ipynb #e3782496
