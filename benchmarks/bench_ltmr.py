@@ -9,8 +9,8 @@ Prints the times and the main table (mean ± SD Dice, Wilcoxon p vs LTMR paired 
 import argparse, os, time
 import numpy as np
 from connmod.evaluate import METHODS
-from connmod.ltmr import (run_synthetic, summarise, sensitivity_cells, claim_sentence, SYNTHETIC_DENSITIES, M_RULES,
-                          AVERAGES, SENSITIVITY_VARIANTS, PAPER_SYNTHETIC)
+from connmod.ltmr import (run_synthetic, summarise, sensitivity_cells, claim_sentence, table_markdown, SYNTHETIC_DENSITIES,
+                          M_RULES, AVERAGES, SENSITIVITY_VARIANTS, PAPER_SYNTHETIC)
 
 
 def main():
@@ -29,11 +29,8 @@ def main():
     print(f"synthetic grid: {a.configurations} configurations × {len(SYNTHETIC_DENSITIES)} densities × {len(METHODS)} methods, "
           f"{a.jobs} workers: {t:.1f} s  (target ≤ 300 s -> {'met' if t <= 300 else 'MISSED'})")
     rows = summarise(g['dc'][:, 0, 0], METHODS, paper=PAPER_SYNTHETIC)
-    print(f"  {'method':8} {'mean DC':>8} {'SD':>7} {'p vs LTMR':>10} {'paper DC':>9} {'paper p':>9}")
-    for r in rows:
-        p = f"{r['p_vs_ltmr']:.2e}" if r['p_vs_ltmr'] is not None else '–'
-        pp = f"{r['paper_p']:.2e}" if r['paper_p'] is not None else '–'
-        print(f"  {r['method']:8} {r['mean_dc']:8.4f} {r['sd_dc']:7.4f} {p:>10} {r['paper_dc']:9.4f} {pp:>9}")
+    print(table_markdown(rows, dict(method='method', mean_dc='mean DC', sd_dc='SD', p_vs_ltmr='p vs LTMR',
+                                    paper_dc='paper DC', paper_p='paper p')))
     print(' ', claim_sentence(rows))
 
     if a.skip_sensitivity: return

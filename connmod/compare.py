@@ -8,12 +8,13 @@ import numpy as np
 from pathlib import Path
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.transform import Rotation
-from .consensus import ari, nmi, zrand
+from .consensus import ari, nmi, zrand, _ari_table
 from .datasets import MODES, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS
+from .sweep import check_gammas
 
 # %% auto #0
 __all__ = ['METRICS', 'HANSEN_FULL', 'partition_similarity', 'parcel_centroids', 'spin_once', 'spin_permutations', 'spin_test',
-           'spin_similarity', 'best_gamma_pairs', 'yeo_alignment', 'check_hansen_params']
+           'spin_similarity', 'best_gamma_pairs', 'yeo_alignment', 'parse_modes', 'check_hansen_params']
 
 # %% ../nbs/06_compare.ipynb #713d3404
 METRICS = dict(ari=ari, nmi=nmi, zrand=zrand)
@@ -38,6 +39,27 @@ def partition_similarity(
     S = np.empty((k, k))
     for i in range(k):
         for j in range(i, k): S[i, j] = S[j, i] = _safe(f, P[i], P[j])
+    return S
+
+# %% ../nbs/06_compare.ipynb #e2a3b4c5
+def _codes(X:np.ndarray)->tuple:
+    "Each column of `X` (n × m) as labels 0 … k-1 in sorted order (as `contingency` numbers them), and its k."
+    codes = np.empty(X.shape, np.int64); k = np.empty(X.shape[1], np.int64)
+    for s in range(X.shape[1]):
+        u, inv = np.unique(X[:, s], return_inverse=True)
+        codes[:, s], k[s] = inv.ravel(), len(u)
+    return codes, k
+
+def _column_similarity(f, X, Y)->np.ndarray:
+    "S[s, t]: similarity `f` of column s of `X` and column t of `Y` (NaN where `f` raises `ValueError`)."
+    X, Y = np.asarray(X), np.asarray(Y)
+    if f is not ari or len(X) < 3 or len(X) != len(Y):
+        return np.array([[_safe(f, x, y) for y in Y.T] for x in X.T]).reshape(X.shape[1], Y.shape[1])
+    (cx, kx), (cy, ky) = _codes(X), _codes(Y)
+    S = np.empty((X.shape[1], Y.shape[1]))
+    for s in range(X.shape[1]):
+        for t in range(Y.shape[1]):
+            S[s, t] = _ari_table(np.bincount(cx[:, s] * ky[t] + cy[:, t], minlength=kx[s] * ky[t]).reshape(kx[s], ky[t]))
     return S
 
 # %% ../nbs/06_compare.ipynb #a2a95762
@@ -95,6 +117,15 @@ def spin_permutations(
     return np.array([spin_once(coords, hemi, Rotation.random(random_state=rng).as_matrix(), method) for _ in range(int(n_spins))])
 
 # %% ../nbs/06_compare.ipynb #0ad387e3
+def _spin_p(obs:float, null:np.ndarray)->float:
+    "Spin-test p-value: the spins at least as similar as the real maps, the real maps counted among them."
+    return float((1 + np.sum(null >= obs)) / (1 + np.sum(~np.isnan(null)))) if np.isfinite(obs) else np.nan
+
+def _check_perms(perms, n:int)->np.ndarray:
+    perms = np.asarray(perms)
+    if perms.shape[1] != n: raise ValueError(f"perms spin {perms.shape[1]} parcels, maps have {n}")
+    return perms
+
 def spin_test(
     x, y,                  # two parcel maps (partitions): one value per parcel, same order as `perms`
     perms=None,            # spins from `spin_permutations` (default: 1000 Hungarian spins of the Schaefer-400 centroids)
@@ -106,12 +137,10 @@ def spin_test(
     x, y = np.asarray(x), np.asarray(y)
     if x.shape != y.shape or x.ndim != 1: raise ValueError(f"x and y must be 1-D of one length, got {x.shape} and {y.shape}")
     if perms is None: perms = spin_permutations(*parcel_centroids(), n_spins=n_spins, seed=seed)
-    if perms.shape[1] != len(x): raise ValueError(f"perms spin {perms.shape[1]} parcels, maps have {len(x)}")
-    f = _metric(metric)
+    perms, f = _check_perms(perms, len(x)), _metric(metric)
     obs = _safe(f, x, y)
-    null = np.array([_safe(f, x[p], y) for p in perms])
-    p = (1 + np.sum(null >= obs)) / (1 + np.sum(~np.isnan(null))) if np.isfinite(obs) else np.nan
-    return obs, float(p), null
+    null = _column_similarity(f, x[perms].T, y[:, None])[:, 0]
+    return obs, _spin_p(obs, null), null
 
 # %% ../nbs/06_compare.ipynb #afb16e3d
 def spin_similarity(
@@ -122,10 +151,12 @@ def spin_similarity(
     "Similarity of every pair of partitions and its spin-test p-value."
     names = list(partitions)
     S = partition_similarity(partitions, metric)
-    P = np.full_like(S, np.nan)
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            P[i, j] = P[j, i] = spin_test(partitions[names[i]], partitions[names[j]], perms, metric)[1]
+    f, P = _metric(metric), np.full_like(S, np.nan)
+    for i in range(len(names) - 1):
+        x = np.asarray(partitions[names[i]])
+        spun = x[_check_perms(perms, len(x))].T  # n × spins, relabelled once for all of mode i's pairs
+        null = _column_similarity(f, spun, np.column_stack([partitions[m] for m in names[i + 1:]]))
+        for j in range(i + 1, len(names)): P[i, j] = P[j, i] = _spin_p(S[i, j], null[:, j - i - 1])
     return S, P
 
 # %% ../nbs/06_compare.ipynb #e0ff13f4
@@ -140,7 +171,7 @@ def best_gamma_pairs(
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             A, B = assignments[a], assignments[b]
-            S = np.array([[_safe(f, A[:, s], B[:, t]) for t in range(B.shape[1])] for s in range(A.shape[1])])
+            S = _column_similarity(f, A, B)
             s, t = np.unravel_index(np.nanargmax(S), S.shape)
             out.append(dict(a=a, b=b, gamma_a=float(gammas[s]), gamma_b=float(gammas[t]), similarity=float(S[s, t]),
                             k_a=int(len(np.unique(A[:, s]))), k_b=int(len(np.unique(B[:, t])))))
@@ -167,26 +198,33 @@ def yeo_alignment(
 # %% ../nbs/06_compare.ipynb #b38037d8
 HANSEN_FULL = dict(surfaces=True, n_spins=1000)
 
+def parse_modes(spec)->list:
+    "Short mode names from `'gc,rs'`, `'all'` or a list, checked against `MODES`."
+    if isinstance(spec, (list, tuple)): names = list(spec)
+    else: names = list(MODES) if str(spec).strip() == 'all' else [s.strip() for s in str(spec).split(',') if s.strip()]
+    bad = [s for s in names if s not in MODES]
+    if bad or not names: raise ValueError(f"unknown mode(s) {bad or spec!r}; choose from {', '.join(MODES)} or 'all'")
+    return names
+
 def check_hansen_params(
     data_dir=None, out_dir=None, recompute=False, gammas=None, repeats=250, representative=None,
     modes='all', seed=0, jobs=1, surfaces=False, n_spins=1000, **unknown,
-):
+)->tuple: # (mode names, γ grid as floats, mode → representative γ column)
     "Check the Hansen report's parameters; raise `ValueError` with a clear message on the first bad one."
     if unknown: raise ValueError(f"unknown parameter(s) {sorted(unknown)}")
     if data_dir is not None and not Path(data_dir).expanduser().is_dir():
         raise ValueError(f"data folder not found: {data_dir}")
-    names = list(MODES) if modes == 'all' else list(modes) if isinstance(modes, (list, tuple)) else [m.strip() for m in str(modes).split(',')]
-    bad = [m for m in names if m not in MODES]
-    if bad or not names: raise ValueError(f"unknown mode(s) {bad}; choose from {', '.join(MODES)} or 'all'")
-    g = np.asarray(GAMMAS if gammas is None else gammas, dtype=float)
-    if g.ndim != 1 or not len(g) or (g <= 0).any(): raise ValueError(f"gammas must be a list of values > 0, got {gammas}")
+    names = parse_modes(modes)
+    grid = check_gammas(GAMMAS if gammas is None else gammas)
     rep = REPRESENTATIVE_GAMMA_COLUMNS if representative is None else representative
     if not isinstance(rep, dict): raise ValueError("representative must be a dict mode → γ column index")
     for m in names:
         c = rep.get(m)
-        if not isinstance(c, (int, np.integer)) or not 0 <= c < len(g):
-            raise ValueError(f"representative γ column of {m} is {c!r}; it must be an index in 0..{len(g) - 1}")
+        if not isinstance(c, (int, np.integer)) or not 0 <= c < len(grid):
+            raise ValueError(f"representative γ column of {m} is {c!r}; it must be an index in 0..{len(grid) - 1}")
     for name, v, lo in (('repeats', repeats, 1), ('jobs', jobs, 1), ('n_spins', n_spins, 1), ('seed', seed, 0)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < lo: raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
     if not isinstance(recompute, bool) or not isinstance(surfaces, bool): raise ValueError("recompute and surfaces must be True or False")
-    return names
+    if not recompute and not np.array_equal(grid, GAMMAS):
+        raise ValueError("a custom γ grid needs recompute=True (the published partitions are on 0.1 ... 6.0)")
+    return names, grid, {m: rep[m] for m in names}

@@ -65,14 +65,17 @@ def zrand(
     return float(z)
 
 # %% ../nbs/02_consensus.ipynb #302a2e18
-def ari(x, y)->float:
-    "Adjusted Rand index of partitions `x` and `y` (Hubert & Arabie 1985)."
-    C = contingency(x, y); n = C.sum()
+def _ari_table(C:np.ndarray)->float:
+    "Adjusted Rand index from the contingency table `C` of two partitions."
     pairs = lambda v: (v * (v - 1) / 2).sum()
     sum_c, a, b = pairs(C), pairs(C.sum(1)), pairs(C.sum(0))
-    expected, top = a * b / pairs(np.array(n)), (a + b) / 2
+    expected, top = a * b / pairs(np.array(C.sum())), (a + b) / 2
     if top == expected: return 1.0   # both partitions trivial in the same way
     return float((sum_c - expected) / (top - expected))
+
+def ari(x, y)->float:
+    "Adjusted Rand index of partitions `x` and `y` (Hubert & Arabie 1985)."
+    return _ari_table(contingency(x, y))
 
 def nmi(x, y)->float:
     "Normalised mutual information of partitions `x` and `y`: I(x; y) / mean(H(x), H(y))."

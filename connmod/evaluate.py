@@ -9,9 +9,11 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import wilcoxon
 from .threshold import global_threshold, local_threshold, mst_knn, reinforce
 from .spectral import ncut, n_subnetworks_laplacian, n_subnetworks_modularity
+from .consensus import contingency
 
 # %% auto #0
-__all__ = ['METHODS', 'dice_matrix', 'dice_accuracy', 'wilcoxon_compare', 'method_graph', 'extract_subnetworks']
+__all__ = ['M_RULES', 'METHODS', 'dice_matrix', 'dice_accuracy', 'wilcoxon_compare', 'estimate_m', 'method_graph',
+           'extract_subnetworks']
 
 # %% ../nbs/09_evaluate.ipynb #98e945e7
 def _check_labels(x, name):
@@ -27,8 +29,7 @@ def dice_matrix(
     "Dice coefficient `2|X∩Y| / (|X|+|Y|)` between every extracted and every true group."
     labels, truth = _check_labels(labels, 'labels'), _check_labels(truth, 'truth')
     if len(labels) != len(truth): raise ValueError(f"labels and truth must have the same length, got {len(labels)} and {len(truth)}")
-    _, a = np.unique(labels, return_inverse=True); _, b = np.unique(truth, return_inverse=True)
-    O = np.zeros((a.max() + 1, b.max() + 1)); np.add.at(O, (a, b), 1)
+    O = contingency(labels, truth)             # |X ∩ Y| for every pair of groups
     return 2 * O / (O.sum(1)[:, None] + O.sum(0)[None, :])
 
 def dice_accuracy(
@@ -62,6 +63,31 @@ def wilcoxon_compare(
     return dict(statistic=float(res.statistic) if res else 0., p=float(res.pvalue) if res else 1.,
                 n=len(d), mean_diff=float(d.mean()), median_diff=float(np.median(d)))
 
+# %% ../nbs/09_evaluate.ipynb #b8a0385e
+M_RULES = {
+    'laplacian': dict(),                          # paper, literal: #eig(D − W) < 1, weighted graph, isolated nodes counted
+    'laplacian-drop': dict(isolated='drop'),      # same, isolated nodes removed before counting
+    'laplacian-binary': dict(graph='binary'),     # #eig(D − A) < 1 on the binary graph A = (W ≠ 0)
+    'laplacian-normalised': dict(laplacian='normalised'),  # #eig(I − D^-½ W D^-½) < 1 (scale-free)
+    'modularity': None,                           # number of Louvain communities (γ = 1)
+    'true': None,                                 # the true number of subnetworks (oracle)
+}
+
+def estimate_m(
+    W:np.ndarray,     # the (nonnegative) graph that will be cut
+    rule:str,         # a key of `M_RULES`
+    N:int=None,       # true number of subnetworks (rule 'true')
+    seed=None,        # Louvain seed (rule 'modularity')
+    **kw,             # options of n_subnetworks_laplacian / _modularity, over the rule's own
+)->int:               # m in [1, n]
+    "Number of subnetworks of `W` by the named `rule`."
+    if rule not in M_RULES: raise ValueError(f"m must be {', '.join(map(repr, M_RULES))}, an int or a list of ints, got {rule!r}")
+    if rule == 'true':
+        if N is None: raise ValueError("m rule 'true' needs the true number of subnetworks N")
+        return int(min(max(N, 1), len(W)))
+    if rule == 'modularity': return n_subnetworks_modularity(W, seed=seed, **kw)
+    return n_subnetworks_laplacian(W, **{**M_RULES[rule], **kw})
+
 # %% ../nbs/09_evaluate.ipynb #0b948df9
 METHODS = ('GT', 'LT', 'MST-kNN', 'GTMR', 'LTMR')
 _THRESHOLD = {'GT': global_threshold, 'LT': local_threshold, 'MST-kNN': mst_knn, 'GTMR': global_threshold, 'LTMR': local_threshold}
@@ -82,20 +108,17 @@ def extract_subnetworks(
     C,                          # connectivity matrix
     density:float,              # graph density in (0, 1]
     method:str='LTMR',          # one of METHODS
-    m='laplacian',              # 'laplacian', 'modularity', an int, or a list of ints (one cut each)
+    m='laplacian',              # a key of `M_RULES` but 'true', an int, or a list of ints (one cut each)
     seed=None,                  # seed of the ncut start (and of Louvain for m='modularity')
     self_loops:bool=False,      # MR fingerprints on A + I (GTMR/LTMR only)
     negative:str='zero',        # negative weights of the graph: 'zero' them, or 'error'
     threshold_kw:dict|None=None,# options of the thresholding function
-    m_kw:dict|None=None,        # options of the m rule (n_subnetworks_laplacian / _modularity)
+    m_kw:dict|None=None,        # options of the m rule, over its own (see `estimate_m`)
     ncut_kw:dict|None=None,     # options of ncut (n_init, regularise, offset)
 )->np.ndarray:                  # labels (n,), or (len(m), n) for a list of m
     "Threshold, (reinforce), choose m and cut `C` with one method of Wang et al. (2016)."
     W = method_graph(C, density, method, self_loops, threshold_kw)
     if negative == 'zero': W = np.maximum(W, 0)
     elif negative != 'error': raise ValueError(f"negative must be 'zero' or 'error', got {negative!r}")
-    if isinstance(m, str):
-        if m == 'laplacian': m = n_subnetworks_laplacian(W, **(m_kw or {}))
-        elif m == 'modularity': m = n_subnetworks_modularity(W, seed=seed, **(m_kw or {}))
-        else: raise ValueError(f"m must be 'laplacian', 'modularity', an int or a list of ints, got {m!r}")
+    if isinstance(m, str): m = estimate_m(W, m, seed=seed, **(m_kw or {}))
     return ncut(W, m, seed=seed, **(ncut_kw or {}))

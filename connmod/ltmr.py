@@ -7,17 +7,18 @@ from __future__ import annotations
 import numpy as np
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
-from .evaluate import METHODS, method_graph, dice_accuracy, wilcoxon_compare
-from .spectral import ncut, n_subnetworks_laplacian, n_subnetworks_modularity
+from .evaluate import METHODS, M_RULES, estimate_m, method_graph, dice_accuracy, wilcoxon_compare
+from .spectral import ncut
 from .synthetic import make_synthetic
+_all_ = ['M_RULES', 'estimate_m']   # defined in connmod.evaluate; re-exported here, where the grids name them
 
 # %% auto #0
-__all__ = ['PAPER_SYNTHETIC', 'PAPER_REAL', 'PAPER_M', 'M_RULES', 'AVERAGES', 'REAL_MATRICES', 'SENSITIVITY_VARIANTS',
-           'REAL_VARIANTS', 'SYNTHETIC_DENSITIES', 'REAL_DENSITIES', 'SYNTHETIC_FULL', 'REAL_FULL', 'SENSITIVITY_FULL',
-           'estimate_m', 'cell_seed', 'cell_partitions', 'run_configuration', 'parallel_map', 'run_synthetic',
-           'summarise', 'ordering', 'paper_claim', 'claim_sentence', 'table_markdown', 'write_table', 'load_real',
-           'real_partitions', 'partition_agreement', 'sensitivity_cells', 'check_synthetic_params', 'check_real_params',
-           'check_sensitivity_params']
+__all__ = ['PAPER_SYNTHETIC', 'PAPER_REAL', 'PAPER_M', 'AVERAGES', 'REAL_MATRICES', 'SENSITIVITY_VARIANTS', 'REAL_VARIANTS',
+           'SYNTHETIC_DENSITIES', 'REAL_DENSITIES', 'SYNTHETIC_FULL', 'REAL_FULL', 'SENSITIVITY_FULL', 'cell_seed',
+           'cell_partitions', 'run_configuration', 'parallel_map', 'run_synthetic', 'summarise', 'ordering',
+           'paper_claim', 'claim_sentence', 'table_markdown', 'write_table', 'load_real', 'real_partitions',
+           'partition_agreement', 'sensitivity_cells', 'check_synthetic_params', 'check_real_params',
+           'check_sensitivity_params', 'M_RULES', 'estimate_m']
 
 # %% ../nbs/11_ltmr.ipynb #aee06cd3
 PAPER_SYNTHETIC = {'GT': dict(dc=.6216, p=7.56e-10), 'LT': dict(dc=.6537, p=2.89e-7), 'MST-kNN': dict(dc=.6327, p=7.38e-8),
@@ -28,26 +29,7 @@ PAPER_REAL = {'GT': dict(overlap=.5384, reproducibility=.6121), 'LT': dict(overl
 PAPER_M = dict(laplacian=11, modularity=4)   # average number of subnetworks on the real data
 
 # %% ../nbs/11_ltmr.ipynb #b8a0385d
-M_RULES = {
-    'laplacian': dict(),                          # paper, literal: #eig(D − W) < 1, weighted graph, isolated nodes counted
-    'laplacian-drop': dict(isolated='drop'),      # same, isolated nodes removed before counting
-    'laplacian-binary': dict(graph='binary'),     # #eig(D − A) < 1 on the binary graph A = (W ≠ 0)
-    'laplacian-normalised': dict(laplacian='normalised'),  # #eig(I − D^-½ W D^-½) < 1 (scale-free)
-    'modularity': None,                           # number of Louvain communities (γ = 1)
-    'true': None,                                 # the true number of subnetworks (oracle)
-}
 AVERAGES = ('matched', 'truth', 'max')            # Dice denominators of `dice_accuracy`
-
-def estimate_m(
-    W:np.ndarray,     # the (nonnegative) graph that will be cut
-    rule:str,         # a key of `M_RULES`
-    N:int=None,       # true number of subnetworks (rule 'true')
-    seed=None,        # Louvain seed (rule 'modularity')
-)->int:               # m in [1, n]
-    "Number of subnetworks of `W` by the named `rule`."
-    if rule == 'true': return int(min(max(N, 1), len(W)))
-    if rule == 'modularity': return n_subnetworks_modularity(W, seed=seed)
-    return n_subnetworks_laplacian(W, **M_RULES[rule])
 
 # %% ../nbs/11_ltmr.ipynb #f758fce8
 def cell_seed(*keys:int)->int:
@@ -131,19 +113,18 @@ def run_synthetic(
 def summarise(
     dc:np.ndarray,             # accuracies, (units, densities, methods)
     methods=METHODS,           # method names, in the order of the last axis
-    reference:str='LTMR',      # method the others are tested against
     unit:str='configuration',  # Wilcoxon pairing: 'configuration' (per-unit means) or 'cell'
     paper:dict=None,           # paper numbers per method, e.g. `PAPER_SYNTHETIC`
 )->list:                       # one dict per method
-    "Mean ± SD accuracy per method and the Wilcoxon p-value against `reference`."
+    "Mean ± SD accuracy per method and the Wilcoxon p-value against LTMR."
     dc = np.asarray(dc, float); methods = list(methods)
-    ref = dc[..., methods.index(reference)] if reference in methods else None
+    ref = dc[..., methods.index('LTMR')] if 'LTMR' in methods else None
     rows = []
     for k, meth in enumerate(methods):
         per_unit = dc[..., k].mean(1)
         row = dict(method=meth, mean_dc=float(dc[..., k].mean()),
                    sd_dc=float(per_unit.std(ddof=1)) if len(per_unit) > 1 else 0., n_units=len(per_unit))
-        if ref is not None and meth != reference:
+        if ref is not None and meth != 'LTMR':
             w = wilcoxon_compare(ref, dc[..., k], unit=unit)
             row.update(p_vs_ltmr=w['p'], n_pairs=w['n'], mean_diff_ltmr=w['mean_diff'])
         else: row.update(p_vs_ltmr=None, n_pairs=None, mean_diff_ltmr=None)

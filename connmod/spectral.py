@@ -6,6 +6,7 @@
 from __future__ import annotations
 import numpy as np
 from .datasets import check_connectivity
+from .louvain import louvain, relabel
 
 # %% auto #0
 __all__ = ['ncut_embedding', 'discretise', 'ncut', 'laplacian_spectrum', 'n_subnetworks_laplacian', 'n_subnetworks_modularity']
@@ -68,10 +69,6 @@ def discretise(
     return labels, obj
 
 # %% ../nbs/08_spectral.ipynb #4a090820
-def _relabel(x):
-    _, first, inv = np.unique(x, return_index=True, return_inverse=True)
-    return np.argsort(np.argsort(first))[inv]
-
 def ncut(
     W,                         # nonnegative symmetric affinity matrix (thresholded / reinforced graph)
     m,                         # number of groups, or a list of them (one eigen-decomposition for all)
@@ -86,27 +83,32 @@ def ncut(
         raise ValueError(f"seed_per_m needs a nonnegative integer seed, got {seed!r}")
     if regularise not in ('offset', 'epsilon', 'none', 'singleton'):
         raise ValueError(f"regularise must be 'offset', 'epsilon', 'none' or 'singleton', got {regularise!r}")
-    if regularise == 'singleton': return _ncut_singletons(W, m, seed, n_init, seed_per_m)
+    W = _check_graph(W)
+    ms = [_check_m(k, len(W)) for k in np.atleast_1d(np.asarray(m, dtype=object))]
+    if n_init < 1: raise ValueError(f"n_init must be >= 1, got {n_init}")
+    if regularise == 'singleton': out = _ncut_singletons(W, ms, seed, n_init, seed_per_m)
+    else: out = _ncut_embedded(W, ms, seed, n_init, regularise, offset, seed_per_m)
+    return out if np.ndim(m) else out[0]
+
+def _ncut_embedded(W, ms, seed, n_init, regularise, offset, seed_per_m):
+    "Labels (len(ms), n) of the checked graph `W`: one embedding, then the best of `n_init` discretisations per m."
     vals, vecs = ncut_embedding(W, regularise, offset)
     n = len(vecs)
-    ms = [_check_m(k, n) for k in np.atleast_1d(np.asarray(m, dtype=object))]
-    if n_init < 1: raise ValueError(f"n_init must be >= 1, got {n_init}")
     rng = np.random.default_rng(seed) if not seed_per_m else None
     out = []
     for k in ms:
         if k == 1: out.append(np.zeros(n, dtype=int)); continue
         g = np.random.default_rng([seed, k]) if seed_per_m else rng
         runs = [discretise(vecs[:, :k], g) for _ in range(n_init)]
-        out.append(_relabel(max(runs, key=lambda r: r[1])[0]))
-    return np.array(out) if np.ndim(m) else out[0]
+        out.append(relabel(max(runs, key=lambda r: r[1])[0]) - 1)
+    return np.array(out)
 
 # %% ../nbs/08_spectral.ipynb #e4af7bc4
-def _ncut_singletons(W, m, seed, n_init, seed_per_m=False):
-    "`ncut` with every isolated node as its own group and the rest cut (unregularised) into the remaining groups."
-    W = _check_graph(W); n = len(W)
-    ms = [_check_m(k, n) for k in np.atleast_1d(np.asarray(m, dtype=object))]
+def _ncut_singletons(W, ms, seed, n_init, seed_per_m=False):
+    "`ncut` of the checked graph `W` for every m in `ms`, each isolated node its own group and the rest cut (unregularised)."
+    n = len(W)
     iso = W.sum(1) == 0; k_iso = int(iso.sum())
-    if k_iso == 0: return ncut(W, m, seed, n_init, 'none', seed_per_m=seed_per_m)
+    if k_iso == 0: return ncut(W, ms, seed, n_init, 'none', seed_per_m=seed_per_m)
     out = np.zeros((len(ms), n), dtype=int)
     out[:, iso] = np.arange(k_iso)
     rest, k_rest = ~iso, [max(k - k_iso, 1) for k in ms]
@@ -114,8 +116,7 @@ def _ncut_singletons(W, m, seed, n_init, seed_per_m=False):
     elif n - k_iso > 2:
         sub = ncut(W[np.ix_(rest, rest)], k_rest, seed, n_init, 'none', seed_per_m=seed_per_m)
         out[:, rest] = k_iso + sub
-    out = np.array([_relabel(x) for x in out])
-    return out if np.ndim(m) else out[0]
+    return np.array([relabel(x) - 1 for x in out])
 
 # %% ../nbs/08_spectral.ipynb #5f79fd55
 def laplacian_spectrum(
@@ -157,11 +158,10 @@ def n_subnetworks_modularity(
     isolated:str='count',       # 'count' isolated nodes as communities, or 'drop' them
 )->int:                         # number of communities, in [1, n]
     "Number of subnetworks `m` = number of communities of a Louvain modularity maximisation of `W`."
-    from connmod.louvain import louvain
     W = _check_graph(W)
     if isolated not in ('count', 'drop'): raise ValueError(f"isolated must be 'count' or 'drop', got {isolated!r}")
     if not W.any(): return len(W) if isolated == 'count' else 1   # no edge at all: n singletons
     keep = W.sum(1) > 0 if isolated == 'drop' else np.ones(len(W), bool)
     if keep.sum() < 3: return 1                                     # two linked nodes
     labels, _ = louvain(W[np.ix_(keep, keep)], gamma=gamma, seed=seed)
-    return int(np.clip(len(np.unique(labels)), 1, len(W)))
+    return len(np.unique(labels))

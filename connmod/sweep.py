@@ -7,13 +7,14 @@ from __future__ import annotations
 import hashlib, json, warnings, zipfile, zlib
 from pathlib import Path
 import numpy as np
+import numba
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 from .datasets import check_connectivity, atomic_write
 from .consensus import consensus_modularity, ENGINE_VERSION
 
 # %% auto #0
-__all__ = ['task_seed', 'run_task', 'task_path', 'save_task', 'load_task', 'sweep']
+__all__ = ['task_seed', 'run_task', 'task_path', 'save_task', 'load_task', 'check_gammas', 'sweep']
 
 # %% ../nbs/03_sweep.ipynb #b26630c0
 def task_seed(seed:int, mode:str, gamma:float)->np.random.SeedSequence:
@@ -21,10 +22,14 @@ def task_seed(seed:int, mode:str, gamma:float)->np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), zlib.crc32(mode.encode()), int(round(float(gamma) * 1_000_000))])
 
 # %% ../nbs/03_sweep.ipynb #aa83f5dc
-def run_task(A:np.ndarray, gamma:float, B:str, repeats:int, seed:int, mode:str)->dict:
-    "Consensus modularity of `A` at one `gamma`, seeded by `task_seed(seed, mode, gamma)`."
-    with threadpool_limits(1):
-        consensus, q, zr = consensus_modularity(A, gamma=gamma, B=B, repeats=repeats, seed=task_seed(seed, mode, gamma))
+def run_task(A:np.ndarray, gamma:float, B:str, repeats:int, seed:int, mode:str, threads:int|None=None)->dict:
+    "Consensus modularity of `A` at one `gamma`, seeded by `task_seed(seed, mode, gamma)`; on `threads` numba threads if given."
+    before = numba.get_num_threads()
+    if threads is not None: numba.set_num_threads(threads)
+    try:
+        with threadpool_limits(1):
+            consensus, q, zr = consensus_modularity(A, gamma=gamma, B=B, repeats=repeats, seed=task_seed(seed, mode, gamma))
+    finally: numba.set_num_threads(before)
     return dict(consensus=np.asarray(consensus), q=np.asarray(q, float), zrand=np.asarray(zr, float))
 
 # %% ../nbs/03_sweep.ipynb #15de49ea
@@ -66,9 +71,6 @@ def _check_manifest(out_dir:Path, manifest:dict):
     atomic_write(path, lambda f: f.write(json.dumps(manifest, indent=1).encode()))
 
 # %% ../nbs/03_sweep.ipynb #45732bdb
-def _run_local(todo, modes, args):
-    for mode, g in todo: yield mode, g, run_task(modes[mode], g, *args, mode)
-
 def _run_loky(todo, modes, args, n_jobs):
     from joblib import Parallel, delayed
     par = Parallel(n_jobs=n_jobs, backend='loky', return_as='generator_unordered')
@@ -76,19 +78,29 @@ def _run_loky(todo, modes, args, n_jobs):
     yield from par(delayed(job)(mode, g) for mode, g in todo)
 
 def _run_dask(todo, modes, args, scheduler):
+    if not todo: return  # a fully resumed sweep: no cluster to contact
     from distributed import Client, as_completed
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
         # hash=False: fresh keys per sweep, so two sweeps of the same matrices on one cluster never share (and race to
-        # release) the same scattered data
-        data = {k: client.scatter(A, broadcast=True, hash=False) for k, A in modes.items()}
-        futs = {client.submit(run_task, data[mode], g, *args, mode, pure=False): (mode, g) for mode, g in todo}
+        # release) the same scattered data; only the modes with tasks left travel
+        data = {k: client.scatter(modes[k], broadcast=True, hash=False) for k in dict.fromkeys(m for m, _ in todo)}
+        futs = {client.submit(run_task, data[mode], g, *args, mode, threads=1, pure=False): (mode, g) for mode, g in todo}
         for fut in as_completed(futs):
             mode, g = futs.pop(fut)
             yield mode, g, fut.result()
             fut.release()
     finally:
         if client is not scheduler: client.close()
+
+# %% ../nbs/03_sweep.ipynb #c3e5a9f2
+def check_gammas(gammas)->np.ndarray:
+    "`gammas` as a 1-D float array; `ValueError` unless non-empty, finite, > 0 and distinct to 4 decimals."
+    g = np.atleast_1d(np.asarray(gammas, dtype=float))
+    if g.ndim != 1 or not len(g) or not np.isfinite(g).all() or (g <= 0).any():
+        raise ValueError(f"gammas must be a non-empty list of finite values > 0, got {gammas}")
+    if len(np.unique(np.round(g, 4))) != len(g): raise ValueError(f"gammas must be distinct (to 4 decimals), got {gammas}")
+    return g
 
 # %% ../nbs/03_sweep.ipynb #8a1adac3
 def sweep(
@@ -106,10 +118,7 @@ def sweep(
     "Consensus modularity of every mode at every γ, seeded per task, saved atomically and resumable."
     if not isinstance(modes, dict) or not modes: raise ValueError("modes must be a non-empty dict name → matrix")
     modes = {str(k): check_connectivity(A, name=f"modes[{k!r}]") for k, A in modes.items()}
-    gammas = np.atleast_1d(np.asarray(gammas, dtype=float))
-    if gammas.ndim != 1 or not len(gammas) or not np.isfinite(gammas).all() or (gammas <= 0).any():
-        raise ValueError(f"gammas must be a non-empty list of finite values > 0, got {gammas}")
-    if len(np.unique(np.round(gammas, 4))) != len(gammas): raise ValueError("gammas must be distinct (to 4 decimals)")
+    gammas = check_gammas(gammas)
     if int(repeats) != repeats or repeats < 1: raise ValueError(f"repeats must be an integer >= 1, got {repeats}")
     if backend not in ('loky', 'dask'): raise ValueError(f"backend must be 'loky' or 'dask', got {backend!r}")
     if backend == 'dask' and scheduler is None: raise ValueError("backend='dask' needs scheduler= (an address or a Client)")
@@ -128,9 +137,7 @@ def sweep(
             if res is None: todo.append((mode, float(g)))
             else: results[mode, round(float(g), 4)] = res
 
-    if backend == 'dask': run = _run_dask(todo, modes, args, scheduler)
-    elif n_jobs == 1: run = _run_local(todo, modes, args)
-    else: run = _run_loky(todo, modes, args, n_jobs)
+    run = _run_dask(todo, modes, args, scheduler) if backend == 'dask' else _run_loky(todo, modes, args, n_jobs)
     with tqdm(total=len(modes) * len(gammas), initial=len(results), disable=not progress, desc='sweep', unit='task') as bar:
         for mode, g, res in run:
             if out_dir is not None: save_task(task_path(out_dir, mode, g), res)

@@ -27,13 +27,9 @@ def _check_density(C, density, name='C'):
     if K < 1: raise ValueError(f"density {density} keeps no edge on {n} nodes; the smallest usable density is {1/(n*(n-1)):.3g}")
     return C, K
 
-def _pairs(n):
-    "Upper-triangle pairs `(i, j)`, `i < j`, in row-major order."
-    return np.triu_indices(n, 1)
-
 def _keep_top(C, K, *scores):
     "Mask of the first `K` pairs ordered by each score in `scores` (descending), then by `C`, then by pair index."
-    n = len(C); iu = _pairs(n)
+    n = len(C); iu = np.triu_indices(n, 1)                # pairs i < j, row-major
     keys = [np.arange(len(iu[0])), -C[iu]] + [-s[iu] for s in reversed(scores)]
     order = np.lexsort(keys)[:K]
     A = np.zeros((n, n), dtype=bool)
@@ -98,6 +94,18 @@ def neighbour_rank(C:np.ndarray)->np.ndarray:
     R[np.arange(n)[:, None], order] = np.arange(1, n + 1)
     return R
 
+def _mst_knn_scores(C, T, knn):
+    "Scores of `_keep_top` for MST-kNN: tree membership, then (for 'level' and 'node') the kNN level and the proposer."
+    tree = T.astype(float)
+    if knn == 'global': return (tree,)
+    R = neighbour_rank(C)
+    level = np.minimum(R, R.T).astype(float)
+    if knn == 'level': return tree, -level
+    n = len(C)
+    proposer = np.where(R <= R.T, np.arange(n)[:, None], np.arange(n)[None, :]).astype(float)
+    proposer = np.minimum(proposer, proposer.T)  # the lower-index node when both reach the pair at the same level
+    return tree, -level, -proposer
+
 def mst_knn(
     C,                        # symmetric connectivity matrix (the diagonal is ignored)
     density:float,            # fraction of the n(n−1)/2 node pairs to keep, in (0, 1]
@@ -109,17 +117,10 @@ def mst_knn(
     if knn not in ('level', 'node', 'global'): raise ValueError(f"knn must be 'level', 'node' or 'global', got {knn!r}")
     if below_tree not in ('truncate', 'tree'): raise ValueError(f"below_tree must be 'truncate' or 'tree', got {below_tree!r}")
     C, K = _check_density(C, density)
-    n = len(C); T = max_spanning_tree(C)
-    if K <= n - 1:
-        A = T if below_tree == 'tree' else _keep_top(C, K, T.astype(float))
-        return _out(C, A, return_mask)
-    if knn == 'global': return _out(C, _keep_top(C, K, T.astype(float)), return_mask)
-    R = neighbour_rank(C)
-    level = np.minimum(R, R.T).astype(float)
-    if knn == 'level': return _out(C, _keep_top(C, K, T.astype(float), -level), return_mask)
-    proposer = np.where(R <= R.T, np.arange(n)[:, None], np.arange(n)[None, :]).astype(float)
-    proposer = np.minimum(proposer, proposer.T)  # the lower-index node when both reach the pair at the same level
-    return _out(C, _keep_top(C, K, T.astype(float), -level, -proposer), return_mask)
+    T = max_spanning_tree(C)
+    below = K <= len(C) - 1                      # within the tree only tree membership (then weight) orders the edges
+    A = T if below and below_tree == 'tree' else _keep_top(C, K, *_mst_knn_scores(C, T, 'global' if below else knn))
+    return _out(C, A, return_mask)
 
 # %% ../nbs/07_threshold.ipynb #5262d33a
 def fingerprint_similarity(

@@ -102,12 +102,22 @@ def test_changed_input_is_not_resumed(modes, tmp_path):
         sw.sweep(modes, GAMMAS[:1], repeats=12, seed=4, out_dir=tmp_path, progress=False)
 
 
-def test_cli_sweep_resumes(tmp_path, capsys):
+def test_cli_sweep_resumes(tmp_path, capsys, monkeypatch):
     from connmod.cli import sweep_cmd
     sweep_cmd(modes='ts,mc', gammas='0.5,1.0', repeats=4, out=str(tmp_path), quiet=True)
     first = np.load(tmp_path/'community_assignments_ts.npy')
+    # the command runs in this process: a resumed sweep must load every task, not recompute it to the same bytes
+    monkeypatch.setattr(sw, 'run_task', lambda *a, **kw: pytest.fail('a finished task was recomputed'))
     sweep_cmd(modes='ts,mc', gammas='0.5,1.0', repeats=4, out=str(tmp_path), quiet=True)
     np.testing.assert_array_equal(np.load(tmp_path/'community_assignments_ts.npy'), first)
     assert first.shape == (400, 2)
     with pytest.raises(ValueError, match='unknown mode'):
         sweep_cmd(modes='gc,zz', out=str(tmp_path/'x'), quiet=True)
+
+
+def test_resumed_dask_sweep_contacts_no_scheduler(modes, reference, tmp_path):
+    pytest.importorskip('distributed')
+    sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
+    # nothing left to do: the sweep must not even open a Client (this address answers nobody)
+    assert_same(sw.sweep(modes, GAMMAS, repeats=12, seed=3, backend='dask', scheduler='tcp://127.0.0.1:9',
+                         out_dir=tmp_path, progress=False), reference)
