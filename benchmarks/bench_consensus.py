@@ -4,9 +4,14 @@
 
 Prints, for B='negative_asym' at gamma in {0.5, 1, 2, 4} on every mode: the time of one Louvain run in bctpy's
 `community_louvain` and in connmod, three ways -- per run in a batch (`louvain_runs`, the way consensus
-clustering runs Louvain) on all cores and on one core, and one lone `louvain` call, which also validates the
-input and builds B (target: >= 40x bctpy per run) -- and mean Q over `--seeds` seeds vs bctpy (target: connmod
->= bctpy - 0.5 %). Then the time of one consensus call (250 runs + all-pairs z-Rand; target <= 0.5 s) and, at
+clustering runs Louvain) on all cores and on one core, and one lone `louvain` call, which also checks the
+input and builds B (targets: >= 40x bctpy per run, batched, judged on the minimum over the 28 (mode, gamma) cases;
+and >= 40x for the lone call, judged on the MEDIAN over the cases of the per-case speed-up = bctpy's median
+time / connmod's median time over the seeds, both timed in the same run, alternating seed by seed, so each
+connmod call starts with caches that bctpy's run has just used, as a lone call in a script would; its minimum is
+printed beside it) --
+and mean Q over `--seeds` seeds vs bctpy (target: connmod >= bctpy - 0.5 %; the cases where connmod's mean is
+lower at all are counted too). Then the time of one consensus call (250 runs + all-pairs z-Rand; target <= 0.5 s) and, at
 the representative gamma of each mode, the consensus number of communities and ARI against the published
 partition; netneurotools' `consensus_modularity` on the same matrix (target >= 250x), where it is installed
 (it needs numpy < 2.3; otherwise that line is skipped); and one consensus call on a random 1000-node modular
@@ -42,6 +47,8 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
     _, t_first = timed(louvain, W_small, seed=0)
     _, t_first_runs = timed(louvain_runs, W_small, repeats=2, seed=0)
     _, t_first_cons = timed(consensus_modularity, W_small, repeats=4, seed=0)
+    import os
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work inflates every time below)")
     print(f"import connmod.louvain/consensus: {t_import:.2f} s; first calls (JIT compile, or load of the numba "
           f"cache): louvain {t_first:.2f} s, louvain_runs {t_first_runs:.2f} s, consensus {t_first_cons:.2f} s\n")
 
@@ -53,15 +60,13 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
           f"threads and on 1 ==")
     print(f"{'mode':4} {'gamma':>5} {'Q bctpy':>9} {'Q connmod':>9} {'diff %':>7} {'bctpy':>7} "
           f"{'batch':>7} {'batch1':>7} {'call':>7} {'x batch':>7} {'x batch1':>8} {'x call':>7}")
-    worst, n_below, t_bct_all, t_call_all, t_batch_all, t_batch1_all = np.inf, 0, [], [], [], []
+    worst, n_below, n_lower, t_bct_all, t_call_all, t_batch_all, t_batch1_all = np.inf, 0, 0, [], [], [], []
     for k, Z in modes.items():
         for g in gammas:
-            q_b, t_b = [], []
-            for s in range(seeds):
+            q_b, t_b, q_c, t_c = [], [], [], []
+            for s in range(seeds):      # the two alternate, seed by seed: a change of machine load hits both alike
                 (ci, q), t = timed(bct.community_louvain, Z, gamma=g, B='negative_asym', seed=s)
                 q_b.append(q); t_b.append(t)
-            q_c, t_c = [], []
-            for s in range(seeds):
                 (_, q), t = timed(louvain, Z, g, 'negative_asym', seed=s)
                 q_c.append(q); t_c.append(t)
             (_, q_batch), t_batch = timed(louvain_runs, Z, g, 'negative_asym', seeds, seed=0)
@@ -70,7 +75,7 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
             numba.set_num_threads(n_threads)
             mb, mc = np.mean(q_b), np.mean(q_c)
             diff = 100 * (mc - mb) / abs(mb)
-            worst = min(worst, diff); n_below += diff < -0.5
+            worst = min(worst, diff); n_below += diff < -0.5; n_lower += mc < mb
             tb, tc, tbatch, tbatch1 = np.median(t_b), np.median(t_c), t_batch / seeds, t_batch1 / seeds
             t_bct_all.append(tb); t_call_all.append(tc); t_batch_all.append(tbatch); t_batch1_all.append(tbatch1)
             print(f"{k:4} {g:5.1f} {mb:9.4f} {mc:9.4f} {diff:+7.2f} {1e3 * tb:7.2f} {1e3 * tbatch:7.3f} "
@@ -81,7 +86,7 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
     print(f"\nper-run speed-up over bctpy across the {len(tb)} cases (min / median): " + "; ".join(
         f"{name} {r.min():.0f}x / {np.median(r):.0f}x" for name, r in ratios.items()) + "   [target >= 40x, batch]")
     print(f"worst mean-Q difference connmod vs bctpy: {worst:+.2f} %; cases below -0.5 %: {n_below} of "
-          f"{len(t_bct_all)}   [target >= -0.5 %]\n")
+          f"{len(t_bct_all)}   [target >= -0.5 %]; cases with any lower mean: {n_lower}\n")
 
     print(f"== consensus_modularity, B='negative_asym', repeats={repeats}, at the representative gamma ==")
     print(f"{'mode':4} {'gamma':>5} {'seconds':>8} {'k':>3} {'k pub':>5} {'ARI pub':>7}   k / ARI over seeds 1-4"
@@ -128,8 +133,10 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
     print("\n== targets ==")
     lines = [(f"Louvain, per run as the engine runs them (batched, all {n_threads} cores): min "
               f"{ratios['batch'].min():.0f}x bctpy", ratios['batch'].min() >= 40),
-             (f"  for reference: batched on one core min {ratios['batch1'].min():.0f}x; a lone `louvain` call, which "
-              f"also validates W and builds B (~0.35 ms), min {ratios['call'].min():.0f}x", 'info'),
+             (f"a lone `louvain` call, which also checks W and builds B: median over the {len(tb)} cases "
+              f"{np.median(ratios['call']):.0f}x bctpy (judged on the median; min {ratios['call'].min():.0f}x)",
+              np.median(ratios['call']) >= 40),
+             (f"  for reference: batched on one core min {ratios['batch1'].min():.0f}x", 'info'),
              (f"mean Q: worst {worst:+.2f} % vs bctpy", worst >= -0.5),
              (f"consensus call: max {max(times):.3f} s", max(times) <= 0.5),
              (f"consensus vs netneurotools: " + (f"{nnt_ratio:.0f}x" if nnt_ratio else "not run"),
@@ -137,6 +144,7 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
     for text, ok in lines:
         tag = {True: 'met', False: 'NOT MET', None: 'skipped', 'info': ''}[ok]
         print(f"  {tag:7}  {text}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == '__main__':

@@ -14,7 +14,8 @@ from .sweep import check_gammas
 
 # %% auto #0
 __all__ = ['METRICS', 'HANSEN_FULL', 'partition_similarity', 'parcel_centroids', 'spin_once', 'spin_permutations', 'spin_test',
-           'spin_similarity', 'best_gamma_pairs', 'yeo_alignment', 'parse_modes', 'check_hansen_params']
+           'spin_similarity', 'best_gamma_pairs', 'stable_gamma', 'yeo_alignment', 'format_p', 'format_value',
+           'parse_modes', 'check_hansen_params']
 
 # %% ../nbs/06_compare.ipynb #713d3404
 METRICS = dict(ari=ari, nmi=nmi, zrand=zrand)
@@ -66,8 +67,12 @@ def _column_similarity(f, X, Y)->np.ndarray:
 def parcel_centroids(
     space:str='fslr32k',   # surface space with a sphere, as in `connmod.surface.load_surface`
     data_dir=None,         # cache folder
+    parcellation=None,     # a `connmod.parcellations.Parcellation` (default: the Hansen Schaefer-400 files on `space`)
 )->tuple:                  # (coords n × 3 on the sphere, hemi n: 0 left, 1 right)
-    "Centroid of every Schaefer-400 parcel on the spherical surface, and its hemisphere."
+    "Centroid of every Schaefer-400 parcel (or of every parcel of `parcellation`) on the spherical surface, and its hemisphere."
+    if parcellation is not None:
+        from connmod.parcellations import centroids
+        return centroids(parcellation, data_dir)
     from connmod.surface import load_surface
     meshes, labels = load_surface(space, 'sphere', data_dir)
     coords, hemi = [], []
@@ -113,6 +118,12 @@ def spin_permutations(
         raise ValueError("coords must be n × 3 and hemi must have n entries")
     if method not in ('hungarian', 'nearest'): raise ValueError(f"method must be 'hungarian' or 'nearest', got {method!r}")
     if int(n_spins) != n_spins or n_spins < 1: raise ValueError(f"n_spins must be a positive integer, got {n_spins}")
+    placed = ~np.isnan(coords).any(1)
+    if not placed.all():  # parcels without a position (no vertex on the surface) stay where they are
+        perms = np.tile(np.arange(len(coords)), (int(n_spins), 1))
+        idx = np.flatnonzero(placed)
+        perms[:, idx] = idx[spin_permutations(coords[idx], hemi[idx], n_spins, seed, method)]
+        return perms
     rng = np.random.default_rng(seed)
     return np.array([spin_once(coords, hemi, Rotation.random(random_state=rng).as_matrix(), method) for _ in range(int(n_spins))])
 
@@ -164,18 +175,49 @@ def best_gamma_pairs(
     assignments:dict,      # name → n × G partitions (one column per γ)
     gammas=None,           # the G resolutions (default: the published grid `GAMMAS`)
     metric='ari',          # similarity index
-)->list:                   # one dict per pair of modes: modes, best γ of each, similarity there
-    "For every pair of modes, the pair of resolutions at which their partitions are most similar."
+    min_k:int=2,           # partitions with fewer communities take no part (one community matches any other trivially)
+)->list:                   # one dict per pair of modes: modes, best γ of each (None if no partition has `min_k` communities), similarity there
+    "For every pair of modes, the pair of resolutions at which their partitions (with at least `min_k` communities) are most similar."
     gammas = GAMMAS if gammas is None else np.asarray(gammas)
+    if not isinstance(min_k, (int, np.integer)) or min_k < 1: raise ValueError(f"min_k must be an integer >= 1, got {min_k!r}")
     f, names, out = _metric(metric), list(assignments), []
+    ks = {m: np.array([len(np.unique(c)) for c in np.asarray(assignments[m]).T]) for m in names}
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             A, B = assignments[a], assignments[b]
             S = _column_similarity(f, A, B)
+            S[ks[a] < min_k] = np.nan; S[:, ks[b] < min_k] = np.nan
+            if np.isnan(S).all():
+                out.append(dict(a=a, b=b, gamma_a=None, gamma_b=None, similarity=np.nan, k_a=None, k_b=None)); continue
             s, t = np.unravel_index(np.nanargmax(S), S.shape)
             out.append(dict(a=a, b=b, gamma_a=float(gammas[s]), gamma_b=float(gammas[t]), similarity=float(S[s, t]),
-                            k_a=int(len(np.unique(A[:, s]))), k_b=int(len(np.unique(B[:, t])))))
+                            k_a=int(ks[a][s]), k_b=int(ks[b][t])))
     return out
+
+# %% ../nbs/06_compare.ipynb #e2a5c6b7
+def stable_gamma(
+    assignments:np.ndarray, # n × G consensus partitions, one column per γ of a sorted grid
+    min_k:int=2,            # fewest communities a candidate has, an integer >= 1
+    min_size:float=5,       # a candidate has at most n / `min_size` communities; > 0
+)->int:                     # the column of the most stable candidate; if none qualifies, of the partition with most communities ≤ n/`min_size` (or, if none is that coarse, with fewest)
+    "Column of the partition most similar (mean ARI) to its neighbours on the γ grid, among those with `min_k` … n/`min_size` communities."
+    if not isinstance(min_k, (int, np.integer)) or isinstance(min_k, bool) or min_k < 1:
+        raise ValueError(f"min_k must be an integer >= 1, got {min_k!r}")
+    if isinstance(min_size, bool) or not isinstance(min_size, (int, float, np.integer, np.floating)) or not min_size > 0:
+        raise ValueError(f"min_size must be a number > 0, got {min_size!r}")
+    X = np.asarray(assignments)
+    if X.ndim != 2 or X.shape[1] < 1: raise ValueError(f"assignments must be n × G, got shape {X.shape}")
+    n, G = X.shape
+    k = np.array([len(np.unique(c)) for c in X.T])
+    ok = (k >= min_k) & (k <= n / min_size)
+    if not ok.any():
+        coarse = np.flatnonzero(k <= n / min_size)
+        return int(coarse[np.argmax(k[coarse])]) if len(coarse) else int(np.argmin(k))
+    score = np.full(G, -np.inf)
+    for g in np.flatnonzero(ok):
+        nb = [h for h in (g - 1, g + 1) if 0 <= h < G]
+        score[g] = np.mean([ari(X[:, g], X[:, h]) for h in nb]) if nb else 0.0
+    return int(np.argmax(score))
 
 # %% ../nbs/06_compare.ipynb #3c9416c3
 def yeo_alignment(
@@ -195,6 +237,24 @@ def yeo_alignment(
         out[k] = dict(ari=obs, nmi=nmi(x, yeo), p=p)
     return out
 
+# %% ../nbs/06_compare.ipynb #e2739496
+def format_p(
+    p:float,               # a p-value (NaN or None: not available)
+    name:str='p',          # how the p-value is called, e.g. 'p_FDR'
+)->str:                    # e.g. 'p = 0.063', 'p < 0.001'
+    "`p` as the figures and the answer state it."
+    if p is None or not np.isfinite(p): return f'{name} = n/a'
+    if p < 0.001: return f'{name} < 0.001'
+    return f'{name} = {p:.3f}' if p < 0.1 else f'{name} = {p:.2f}'
+
+def format_value(
+    x:float,               # a similarity, correlation, ...
+    digits:int=2,          # decimals
+)->str:
+    "`x` with `digits` decimals, without the minus sign of a value that rounds to zero."
+    s = f'{x:.{digits}f}'
+    return s.lstrip('-') if float(s) == 0 else s
+
 # %% ../nbs/06_compare.ipynb #b38037d8
 HANSEN_FULL = dict(surfaces=True, n_spins=1000)
 
@@ -208,23 +268,41 @@ def parse_modes(spec)->list:
 
 def check_hansen_params(
     data_dir=None, out_dir=None, recompute=False, gammas=None, repeats=250, representative=None,
-    modes='all', seed=0, jobs=1, surfaces=False, n_spins=1000, **unknown,
-)->tuple: # (mode names, γ grid as floats, mode → representative γ column)
-    "Check the Hansen report's parameters; raise `ValueError` with a clear message on the first bad one."
+    modes='all', seed=0, jobs=1, surfaces=False, n_spins=1000, matrices=None, transform='fisher_z',
+    parcellation=None, algorithm='louvain', **unknown,
+)->tuple: # (mode names, γ grid as floats, mode → representative γ column; with `matrices` and no `representative`: {})
+    "Check the modes report's parameters (Hansen data, or `matrices` files); raise `ValueError` with a clear message on the first bad one."
     if unknown: raise ValueError(f"unknown parameter(s) {sorted(unknown)}")
+    from connmod.louvain import check_algorithm
+    check_algorithm(algorithm)
     if data_dir is not None and not Path(data_dir).expanduser().is_dir():
         raise ValueError(f"data folder not found: {data_dir}")
-    names = parse_modes(modes)
+    if matrices is None:
+        if parcellation is not None:
+            raise ValueError("parcellation applies to matrices=...; the Hansen data come with their own Schaefer-400 parcellation")
+        names = parse_modes(modes)
+        rep = REPRESENTATIVE_GAMMA_COLUMNS if representative is None else representative
+    else:
+        from connmod.matrices import read_matrices
+        from connmod.parcellations import load_parcellation
+        if modes != 'all': raise ValueError("modes picks among the Hansen modes; with matrices=... every file is a modality")
+        mats = read_matrices(matrices, transform)   # raises on a bad file, naming it; also checks `transform`
+        names, n = list(mats), len(next(iter(mats.values())))
+        parc = load_parcellation(parcellation, data_dir)
+        if parc is not None and parc.n_parcels != n:
+            raise ValueError(f"parcellation: {parc.name} has {parc.n_parcels} parcels but the matrices are {n} × {n}")
+        rep = {} if representative is None else representative
     grid = check_gammas(GAMMAS if gammas is None else gammas)
-    rep = REPRESENTATIVE_GAMMA_COLUMNS if representative is None else representative
     if not isinstance(rep, dict): raise ValueError("representative must be a dict mode → γ column index")
-    for m in names:
+    if matrices is not None and set(rep) - set(names):
+        raise ValueError(f"representative names {sorted(set(rep) - set(names))}, which are not among the matrices {names}")
+    for m in (names if matrices is None else [m for m in names if m in rep]):   # a user's matrices: the others get `stable_gamma`
         c = rep.get(m)
         if not isinstance(c, (int, np.integer)) or not 0 <= c < len(grid):
             raise ValueError(f"representative γ column of {m} is {c!r}; it must be an index in 0..{len(grid) - 1}")
     for name, v, lo in (('repeats', repeats, 1), ('jobs', jobs, 1), ('n_spins', n_spins, 1), ('seed', seed, 0)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < lo: raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
     if not isinstance(recompute, bool) or not isinstance(surfaces, bool): raise ValueError("recompute and surfaces must be True or False")
-    if not recompute and not np.array_equal(grid, GAMMAS):
+    if matrices is None and not recompute and not np.array_equal(grid, GAMMAS):
         raise ValueError("a custom γ grid needs recompute=True (the published partitions are on 0.1 ... 6.0)")
-    return names, grid, {m: rep[m] for m in names}
+    return names, grid, {m: rep[m] for m in names if m in rep}

@@ -9,7 +9,7 @@ import numba
 from numba import njit, prange
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import connected_components
-from .louvain import louvain_runs, relabel
+from .louvain import louvain_runs, relabel, check_algorithm, _compile_notice, _runs_nb, _modularity_matrix_nb, _louvain_nb, _leiden_nb
 
 # %% auto #0
 __all__ = ['ENGINE_VERSION', 'contingency', 'zrand', 'ari', 'nmi', 'match_labels', 'zrand_all', 'agreement_matrix',
@@ -207,6 +207,7 @@ def consensus_partition(
     repeats:int=10,     # Louvain runs per round
     seed=None,          # anything `np.random.default_rng` accepts
     max_rounds:int=50,  # give up (RuntimeError) after this many rounds
+    algorithm:str='louvain', # 'louvain' or 'leiden' (see `louvain`)
 )->np.ndarray:          # consensus labels from 1
     "Lancichinetti & Fortunato (2012) consensus clustering of the agreement matrix `D` thresholded at `tau`."
     rng = np.random.default_rng(seed)
@@ -214,7 +215,7 @@ def consensus_partition(
         D = np.where(D >= tau, D, 0.0); np.fill_diagonal(D, 0)
         if np.all((D == 0) | (D == 1)):
             return relabel(connected_components(D > 0, directed=False)[1])
-        runs, _ = louvain_runs(D, 1.0, 'modularity', repeats, seed=rng)
+        runs, _ = louvain_runs(D, 1.0, 'modularity', repeats, seed=rng, algorithm=algorithm)
         D = agreement_matrix(runs)
     raise RuntimeError(f"consensus clustering did not converge in {max_rounds} rounds")
 
@@ -229,13 +230,17 @@ def consensus_modularity(
     seed=None,          # anything `np.random.default_rng` accepts
     null_func=np.mean,  # statistic of the permutation-null agreement used as threshold (see `null_threshold`)
     recluster_repeats:int=10, # Louvain runs per round of consensus clustering (see `consensus_partition`)
+    algorithm:str='louvain', # 'louvain' or 'leiden', for the runs and the re-clustering (see `louvain`)
 )->tuple:               # (consensus labels from 1, Q of each run, z-Rand of each pair of runs)
-    "Consensus partition of `repeats` Louvain runs on `A` (Bassett et al. 2013; Lancichinetti & Fortunato 2012)."
+    "Consensus partition of `repeats` Louvain (or Leiden) runs on `A` (Bassett et al. 2013; Lancichinetti & Fortunato 2012)."
+    check_algorithm(algorithm)
     if isinstance(repeats, bool) or int(repeats) != repeats or repeats < 1:
         raise ValueError(f"repeats must be an integer >= 1, got {repeats}")
+    _compile_notice({_modularity_matrix_nb: 1, _louvain_nb: 2.5, _leiden_nb: 2.5, _runs_nb: 5, _agreement_nb: 2,
+                     _zrand_all_nb: 2, _first_seen_runs: 1})
     rng = np.random.default_rng(seed)
-    runs, q_all = louvain_runs(A, gamma, B, int(repeats), seed=rng)
+    runs, q_all = louvain_runs(A, gamma, B, int(repeats), seed=rng, algorithm=algorithm)
     tau = null_threshold(runs, rng, null_func)
-    consensus = consensus_partition(agreement_matrix(runs), tau, recluster_repeats, rng)
+    consensus = consensus_partition(agreement_matrix(runs), tau, recluster_repeats, rng, algorithm=algorithm)
     zr = zrand_all(runs) if repeats > 1 else np.empty(0)
     return consensus, q_all, zr

@@ -11,9 +11,9 @@ from numba import njit
 
 # %% auto #0
 __all__ = ['MODES', 'MODE_FILES', 'GAMMAS', 'REPRESENTATIVE_GAMMA_COLUMNS', 'HANSEN_COMMIT', 'HANSEN_URL', 'HANSEN_MD5',
-           'HANSEN_SHA256', 'YEO7', 'data_home', 'sha256sum', 'verified_path', 'atomic_write', 'fetch_archive',
-           'fetch_hansen_manynetworks', 'check_connectivity', 'fisher_z', 'load_modes', 'load_published_communities',
-           'load_schaefer_networks']
+           'HANSEN_SHA256', 'YEO7', 'data_home', 'sha256sum', 'verified_path', 'umask_mode', 'atomic_write',
+           'fetch_archive', 'fetch_hansen_manynetworks', 'check_connectivity', 'fisher_z', 'load_modes',
+           'load_published_communities', 'load_schaefer_networks']
 
 # %% ../nbs/00_datasets.ipynb #dbbcbb98
 MODES = {
@@ -91,12 +91,21 @@ def verified_path(root, rel:str)->Path:
     return path
 
 # %% ../nbs/00_datasets.ipynb #f2de3c2e
+def umask_mode(directory:bool=False)->int:
+    "Permission bits a new file (or, with `directory`, folder) gets from the process's umask: 0o644 / 0o755 under umask 022."
+    try:  # Linux reports the umask without changing it
+        mask = int(next(l.split()[1] for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('Umask:')), 8)
+    except (OSError, StopIteration, ValueError):
+        mask = os.umask(0o022); os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
 def atomic_write(path, write)->Path:
     "Call `write(file)` on a temporary file beside `path`, then rename it to `path`; no partial file on failure."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     try:
+        os.chmod(tmp, umask_mode())  # mkstemp makes 0600; the file should read like any other the user writes
         with os.fdopen(fd, 'wb') as f:
             write(f)
             f.flush(); os.fsync(f.fileno())

@@ -69,6 +69,7 @@ M_RULES = {
     'laplacian-drop': dict(isolated='drop'),      # same, isolated nodes removed before counting
     'laplacian-binary': dict(graph='binary'),     # #eig(D − A) < 1 on the binary graph A = (W ≠ 0)
     'laplacian-normalised': dict(laplacian='normalised'),  # #eig(I − D^-½ W D^-½) < 1 (scale-free)
+    'laplacian-relative': dict(scale='relative'), # #eig(D − W) < 1 with W / max W (scale-free)
     'modularity': None,                           # number of Louvain communities (γ = 1)
     'true': None,                                 # the true number of subnetworks (oracle)
 }

@@ -11,15 +11,18 @@ from matplotlib.patches import Rectangle
 from .datasets import MODES, check_connectivity
 
 # %% auto #0
-__all__ = ['MODE_COLORS', 'mode_cmap', 'plot_modes', 'n_communities', 'plot_community_counts', 'community_cmap',
+__all__ = ['MODE_COLORS', 'OTHER_COLOR', 'mode_cmap', 'plot_modes', 'n_communities', 'plot_community_counts', 'community_cmap',
            'plot_assignment_strips', 'community_order', 'plot_mod_heatmap']
 
 # %% ../nbs/05_plotting.ipynb #5185cc00
 MODE_COLORS = dict(gc='#2ca8a8', rs='#f2c14e', ls='#f08a5d', mc='#c792ea', hc='#73bf69', ec='#7aa2f7', ts='#ff7aa2')
 
+OTHER_COLOR = '#3b6ea5'  # any other matrix (a user's modality named after its file)
+
 def mode_cmap(mode:str)->LinearSegmentedColormap:
-    "White-to-colour colormap of a connectivity mode (or of any matplotlib colour)."
-    color = MODE_COLORS.get(mode, mode)
+    "White-to-colour colormap of a connectivity mode, of any matplotlib colour, or (any other name) of `OTHER_COLOR`."
+    from matplotlib.colors import is_color_like
+    color = MODE_COLORS.get(mode, mode if is_color_like(mode) else OTHER_COLOR)
     return LinearSegmentedColormap.from_list(f'connmod_{mode}', ['#ffffff', color])
 
 # %% ../nbs/05_plotting.ipynb #3575a173
@@ -32,15 +35,21 @@ def plot_modes(
     axes=None,             # sequence of axes, one per mode (default: a new 1-row figure)
     nsd:float=3.0,         # colour limits: mean ± `nsd` SD of the off-diagonal values
     titles:bool=True,      # write the mode's full name above each panel
+    cbar:bool=True,        # a colour bar below each panel (each panel has its own scale)
+    cbar_label:str='',     # what the colour bars measure, e.g. 'correlation (r)'
 ):                         # (figure, axes)
-    "The connectivity matrices side by side, each with its own white-to-colour map."
-    if axes is None: fig, axes = plt.subplots(1, len(modes), figsize=(2.3 * len(modes), 2.6), squeeze=False); axes = axes[0]
+    "The connectivity matrices side by side, each with its own white-to-colour map and colour bar."
+    if axes is None: fig, axes = plt.subplots(1, len(modes), figsize=(2.3 * len(modes), 3.1 if cbar else 2.6), squeeze=False); axes = axes[0]
     else: fig = axes[0].figure
     if len(axes) != len(modes): raise ValueError(f"got {len(axes)} axes for {len(modes)} modes")
     for ax, (k, A) in zip(axes, modes.items()):
         A = check_connectivity(A, name=k)
         lo, hi = _robust_limits(A, nsd)
-        ax.imshow(A, cmap=mode_cmap(k), vmin=lo, vmax=hi, interpolation='nearest', rasterized=True)
+        im = ax.imshow(A, cmap=mode_cmap(k), vmin=lo, vmax=hi, interpolation='nearest', rasterized=True)
+        if cbar:
+            cb = fig.colorbar(im, ax=ax, orientation='horizontal', fraction=0.06, pad=0.04, ticks=[lo, (lo + hi) / 2, hi])
+            cb.ax.set_xticklabels([f'{t:.2f}' for t in (lo, (lo + hi) / 2, hi)], fontsize=6.5)
+            if cbar_label: cb.set_label(cbar_label, fontsize=7)
         ax.set_xticks([]); ax.set_yticks([])
         if titles: ax.set_title(MODES.get(k, k).replace(' ', '\n', 1), fontsize=8, color=MODE_COLORS.get(k, 'k'))
     return fig, axes
@@ -81,6 +90,8 @@ def plot_assignment_strips(
     partitions:dict,       # short name → labels (n,)
     axes=None,             # one axes per partition (default: a new figure, one row each)
     cmap=None,             # colormap for labels (default: `community_cmap` of the largest label)
+    names:dict=None,       # label → what its colour means, shown in a legend below the strips (default: no legend)
+    xlabel:str='parcels', # label of the parcel axis, below the last strip
 ):                         # (figure, axes)
     "Partitions as 1 × n colour strips, one per row, titled with their number of communities."
     if axes is None:
@@ -96,6 +107,13 @@ def plot_assignment_strips(
         ax.set_xticks([]); ax.set_yticks([])
         ax.set_ylabel(name, rotation=0, ha='right', va='center', fontsize=8, color=MODE_COLORS.get(name, 'k'))
         ax.text(1.01, 0.5, f'k = {len(np.unique(p))}', transform=ax.transAxes, fontsize=8, va='center')
+    if xlabel: axes[-1].set_xlabel(xlabel, fontsize=8)
+    if names:
+        used = sorted(set().union(*(np.unique(p).tolist() for p in partitions.values())))
+        handles = [Rectangle((0, 0), 1, 1, color=cmap((l - 1) / max(kmax - 1, 1) if cmap.N != kmax else l - 1), label=names.get(l, str(l)))
+                   for l in used]
+        axes[-1].legend(handles=handles, loc='upper center', bbox_to_anchor=(0.5, -1.6), ncol=min(4, len(handles)),
+                        fontsize=7, frameon=False, handlelength=1.2, columnspacing=1.2)
     return fig, axes
 
 # %% ../nbs/05_plotting.ipynb #aa83fcd3

@@ -4,24 +4,30 @@
 
 # %% ../nbs/80_report.ipynb #9adccd5b
 from __future__ import annotations
-import ast, os, shutil, tempfile
+import ast, base64, io, os, re, shutil, sys, tempfile, threading
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
-from .datasets import atomic_write
+from .datasets import atomic_write, umask_mode
 
 # %% auto #0
-__all__ = ['REPORTS', 'report_notebook', 'full_params', 'parse_value', 'report_parameters', 'check_params', 'notebook_html',
-           'run_report']
+__all__ = ['REPORTS', 'PROGRESS_ENV', 'SUMMARY_SCHEMA', 'report_notebook', 'full_params', 'parse_value', 'report_parameters',
+           'check_params', 'absolute_paths', 'tex_image', 'markdown_maths', 'offline_exporter', 'notebook_html',
+           'console_progress', 'ReportFailed', 'run_report', 'check_summary']
 
 # %% ../nbs/80_report.ipynb #41daa256
 REPORTS = {
     'hansen': dict(notebook='hansen_modes.ipynb', check='connmod.compare:check_hansen_params',
-                   full='connmod.compare:HANSEN_FULL'),
+                   full='connmod.compare:HANSEN_FULL', paths=('data_dir', 'matrices', 'parcellation')),
     'ltmr-synthetic': dict(notebook='ltmr_synthetic.ipynb', check='connmod.ltmr:check_synthetic_params',
                            full='connmod.ltmr:SYNTHETIC_FULL'),
     'ltmr-real': dict(notebook='ltmr_real.ipynb', check='connmod.ltmr:check_real_params',
                       full='connmod.ltmr:REAL_FULL'),
     'ltmr-sensitivity': dict(notebook='ltmr_sensitivity.ipynb', check='connmod.ltmr:check_sensitivity_params',
                              full='connmod.ltmr:SENSITIVITY_FULL'),
+    'hansen-multilayer': dict(notebook='hansen_multilayer.ipynb', check='connmod.multilayer:check_multilayer_params',
+                              full='connmod.multilayer:MULTILAYER_FULL', paths=('data_dir',)),
+    'ltmr-extract': dict(notebook='ltmr_extract.ipynb', check='connmod.ltmr:check_extract_params',
+                         full='connmod.ltmr:EXTRACT_FULL', paths=('matrix',)),
 }
 
 def _resolve(ref:str):
@@ -38,7 +44,10 @@ def report_notebook(name:str)->Path:
     src = Path(connmod.__file__).resolve().parents[1]/'nbs'/'reports'/fname
     if src.exists(): return src
     from importlib.resources import files
-    return Path(str(files('connmod')/'report_notebooks'/fname))
+    installed = Path(str(files('connmod')/'report_notebooks'/fname))
+    if installed.exists(): return installed
+    raise FileNotFoundError(f"report {name!r} is not available: its notebook {fname} is neither in {src.parent} "
+                            "nor installed with connmod")
 
 def full_params(name:str)->dict:
     "The parameters of a full run of report `name` (the notebook's own defaults are a quick run)."
@@ -65,53 +74,203 @@ def check_params(name:str, params:dict)->dict:
     _resolve(REPORTS[name]['check'])(**params)
     return params
 
+# %% ../nbs/80_report.ipynb #b7e1c2d4
+_NOT_PATHS = re.compile(r'none|schaefer[-_]?\d+', re.I)  # parameter values the reports read as names, never as files
+
+def _absolute(v):
+    "`v` as an absolute path if it is a string or `Path` naming an existing file or folder; a list item by item; else `v`."
+    if isinstance(v, (list, tuple)): return type(v)(_absolute(x) for x in v)
+    if not isinstance(v, (str, Path)) or (isinstance(v, str) and _NOT_PATHS.fullmatch(v.strip())): return v
+    p = Path(v).expanduser()
+    return str(p.resolve()) if p.exists() else v
+
+def absolute_paths(
+    name:str,              # report name, a key of `REPORTS`
+    params:dict,           # its parameters
+)->dict:                   # a copy of `params`, the report's path-valued parameters made absolute (relative to the current folder)
+    "`params` with every existing file or folder named by one of report `name`'s `paths` parameters made absolute."
+    keys = REPORTS[name].get('paths', ()) if name in REPORTS else ()
+    return {k: _absolute(v) if k in keys else v for k, v in params.items()}
+
+# %% ../nbs/80_report.ipynb #6d0b1f3e
+_DISPLAY_MATH = re.compile(r'\$\$(.+?)\$\$', re.S)
+_INLINE_MATH = re.compile(r'(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])')
+
+def tex_image(
+    tex:str,               # a formula in matplotlib's mathtext (TeX) syntax, without the dollars
+    size:float=11.0,       # font size in points
+    display:bool=False,    # a displayed (centred, block) formula instead of an inline one
+)->str:                    # an `<img>` tag with the formula as an embedded SVG, or the TeX as `<code>` if mathtext cannot read it
+    "Typeset `tex` with matplotlib's mathtext into an HTML `<img>` (SVG, base64) aligned on the text's baseline."
+    import html
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.figure import Figure
+    from matplotlib.mathtext import MathTextParser
+    s, prop = f'${" ".join(tex.split())}$', FontProperties(size=size * (1.2 if display else 1))
+    try: width, height, depth, _, _ = MathTextParser('path').parse(s, dpi=72, prop=prop)
+    except ValueError: return f'<code>{html.escape(tex)}</code>'
+    fig = Figure(figsize=(width/72, height/72))  # as `matplotlib.mathtext.math_to_image` does, without a date in the file
+    fig.text(0, depth/height, s, fontproperties=prop)
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=72, format='svg', transparent=True, metadata={'Date': None})
+    src = 'data:image/svg+xml;base64,' + base64.b64encode(buf.getvalue()).decode()
+    style = f'height:{height:.2f}pt;vertical-align:{-depth:.2f}pt'
+    img = f'<img class="connmod-math" alt="{html.escape(tex, quote=True)}" src="{src}" style="{style}">'
+    return f'<div class="connmod-math-display" style="text-align:center;margin:0.8em 0">{img}</div>' if display else img
+
+_CODE = re.compile(r'(```.*?```|`[^`\n]*`)', re.S)
+
+def markdown_maths(md:str)->str:
+    "Markdown with its `$$...$$` and `$...$` formulas (outside code) replaced by `tex_image` pictures."
+    def typeset(text):
+        text = _DISPLAY_MATH.sub(lambda m: '\n\n' + tex_image(m.group(1), display=True) + '\n\n', text)
+        return _INLINE_MATH.sub(lambda m: tex_image(m.group(1)), text)
+    return ''.join(part if i % 2 else typeset(part) for i, part in enumerate(_CODE.split(md)))
+
 # %% ../nbs/80_report.ipynb #58668c51
+_OFFLINE = r"""{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+_FOLDED = r"""{%- extends 'connmod_offline.html.j2' -%}
+{% block extra_css %}<style>
+details.connmod-code > summary { cursor: pointer; color: #777; font: 12px/1.6 sans-serif; margin: 2px 0 2px 4px; }
+details.connmod-code[open] > summary { margin-bottom: 4px; }
+</style>{% endblock extra_css %}
+{% block input_group -%}
+<details class="connmod-code"><summary>code</summary>
+{{ super() }}
+</details>
+{%- endblock input_group %}
+"""
+
+def offline_exporter(
+    fold_code:bool=True,   # fold each cell's code under a "code" marker
+    config=None,           # a traitlets `Config` for the exporter (e.g. preprocessors)
+):
+    "nbconvert's `lab` HTML exporter without anything fetched from the network (RequireJS, MathJax, Mermaid)."
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    loader = DictLoader({'connmod_offline.html.j2': _OFFLINE, 'connmod_folded.html.j2': _FOLDED})
+    return HTMLExporter(config=config, template_name='lab', extra_loaders=[loader],
+                        template_file='connmod_folded.html.j2' if fold_code else 'connmod_offline.html.j2',
+                        exclude_input_prompt=True, exclude_output_prompt=True)
+
 def notebook_html(
     nb_path,               # an executed notebook
     html_path,             # where the page goes (written atomically)
 )->Path:
-    "Render an executed notebook as one self-contained HTML page (no input prompts, figures embedded)."
+    "Render an executed notebook as one self-contained, offline HTML page: code folded, maths typeset, figures embedded."
     import nbformat
-    from nbconvert import HTMLExporter
     nb = nbformat.read(str(nb_path), as_version=4)
     if not nb.metadata.get('title'):
         first = next((c.source for c in nb.cells if c.cell_type == 'markdown' and c.source.startswith('# ')), None)
         if first: nb.metadata['title'] = first.splitlines()[0][2:].strip()
-    body, _ = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    for c in nb.cells:
+        if c.cell_type == 'markdown': c.source = markdown_maths(c.source)
+    body, _ = offline_exporter(fold_code=True).from_notebook_node(nb)
     return atomic_write(html_path, lambda f: f.write(body.encode('utf-8')))
 
+# %% ../nbs/80_report.ipynb #3e5f7a19
+PROGRESS_ENV = 'CONNMOD_PROGRESS'
+
+@contextmanager
+def console_progress():
+    "In a report run by `run_report` with progress on: standard error goes to the console; yields whether it does."
+    path = os.environ.get(PROGRESS_ENV)
+    if not path: yield False; return
+    with open(path, 'a', buffering=1, encoding='utf-8') as f, redirect_stderr(f): yield True
+
+class _Relay(threading.Thread):
+    "Copy what is appended to the file `path` onto `stream` until stopped."
+    def __init__(self, path, stream):
+        super().__init__(daemon=True)
+        self.path, self.stream, self.done = path, stream, threading.Event()
+    def run(self):
+        with open(self.path, 'rb') as f:
+            while True:
+                stopping = self.done.is_set()
+                chunk = f.read()
+                if chunk: self.stream.write(chunk.decode('utf-8', 'replace')); self.stream.flush()
+                if stopping: return
+                if not chunk: self.done.wait(0.2)
+    def stop(self): self.done.set(); self.join()
+
 # %% ../nbs/80_report.ipynb #ac1a2fee
+def _clear(out:Path, tmp:Path):
+    "The executed notebook as it will be found: its recorded output path is `out`'s, not the temporary folder's."
+    import nbformat
+    nb = nbformat.read(str(tmp/'report.ipynb'), as_version=4)
+    pm = nb.metadata.get('papermill', {})
+    if 'output_path' in pm: pm['output_path'] = str(out/'report.ipynb')
+    nbformat.write(nb, str(tmp/'report.ipynb'))
+
+class ReportFailed(RuntimeError):
+    "A report that started but did not finish; `failed` is the folder holding its executed notebook."
+    def __init__(self, message:str, failed:Path): super().__init__(message); self.failed = failed
+
 def run_report(
     name:str,              # report name, a key of `REPORTS`
     out,                   # output folder (replaced on success)
     params:dict=None,      # papermill parameters
-    progress:bool=True,    # papermill's cell progress bar
+    progress:bool=True,    # progress on the console: papermill's per-cell bar, and what the report sends through `console_progress`
     kernel_name:str='python3', # Jupyter kernel (papermill's default; the report runs in this Python when ipykernel is installed here)
 )->Path:                   # the output folder: `report.ipynb`, `report.html`, `summary.json` and the figures
     "Run report `name` with papermill into `out`, atomically; the outputs appear only if it succeeds."
     import papermill as pm
-    params = check_params(name, dict(params or {}))
+    params = check_params(name, absolute_paths(name, dict(params or {})))  # in the caller's folder, before the run moves elsewhere
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.tmp-', dir=out.parent))
+    os.chmod(tmp, umask_mode(directory=True))  # mkdtemp makes 0700; `out` should be as readable as any folder the user makes
     backend = os.environ.pop('MPLBACKEND', None)  # the kernel inherits it: 'Agg' would keep figures out of the notebook
+    data_env = os.environ.get('CONNMOD_DATA')     # the kernel inherits it too, and runs elsewhere: a relative one must be made absolute
+    if data_env: os.environ['CONNMOD_DATA'] = str(Path(data_env).expanduser().resolve())
+    relay = None
+    if progress:
+        fd, chan = tempfile.mkstemp(prefix='connmod-progress-'); os.close(fd)
+        os.environ[PROGRESS_ENV] = chan
+        relay = _Relay(chan, sys.stderr); relay.start()
     try:
-        pm.execute_notebook(str(report_notebook(name)), str(tmp/'report.ipynb'), parameters={**params, 'out_dir': str(tmp)},
-                            cwd=str(tmp), progress_bar=progress, kernel_name=kernel_name)
+        pm.execute_notebook(str(report_notebook(name)), str(tmp/'report.ipynb'), parameters={**params, 'out_dir': '.'},
+                            cwd=str(tmp), progress_bar=progress, kernel_name=kernel_name,
+                            extra_arguments=['--IPKernelApp.log_level=ERROR'])  # no start-up chatter on the console
         if not (tmp/'summary.json').is_file(): raise RuntimeError(f"report {name!r} ran but wrote no summary.json")
+        _clear(out, tmp)
         notebook_html(tmp/'report.ipynb', tmp/'report.html')
     except BaseException as e:
         failed = out.with_name(out.name + '.failed')
         shutil.rmtree(failed, ignore_errors=True)
         tmp.rename(failed)
         if isinstance(e, Exception):
-            raise RuntimeError(f"report {name!r} failed ({type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}); "
-                               f"the executed notebook is in {failed}") from e
+            raise ReportFailed(f"report {name!r} failed ({type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}); "
+                               f"the executed notebook is in {failed}", failed) from e
         raise
     finally:
         if backend is not None: os.environ['MPLBACKEND'] = backend
+        if data_env: os.environ['CONNMOD_DATA'] = data_env
+        if relay is not None:
+            relay.stop(); os.environ.pop(PROGRESS_ENV, None); Path(chan).unlink(missing_ok=True)
     old = out.with_name(f'.{out.name}.old')
     if out.exists(): out.rename(old)
     tmp.rename(out)
     shutil.rmtree(old, ignore_errors=True)
     return out
+
+# %% ../nbs/80_report.ipynb #6f1a3b52
+SUMMARY_SCHEMA = dict(report=str, parameters=dict, elapsed_s=float, answer=str)
+
+def check_summary(
+    summary:dict,          # a report's `summary.json`, loaded
+)->dict:                   # `summary`, unchanged
+    "Check the keys every report's summary shares (`SUMMARY_SCHEMA`); `ValueError` naming the first one that is wrong."
+    if not isinstance(summary, dict): raise ValueError(f"a summary must be a JSON object, got {type(summary).__name__}")
+    for k, t in SUMMARY_SCHEMA.items():
+        if k not in summary: raise ValueError(f"summary lacks {k!r} (shared keys: {', '.join(SUMMARY_SCHEMA)})")
+        v = summary[k]
+        if not isinstance(v, t) or isinstance(v, bool) or (t is float and not v >= 0):
+            raise ValueError(f"summary[{k!r}] must be a {t.__name__}{' >= 0' if t is float else ''}, got {v!r}")
+    if summary['report'] not in REPORTS: raise ValueError(f"summary['report'] is {summary['report']!r}, not a report ({', '.join(REPORTS)})")
+    if not summary['answer'].strip(): raise ValueError("summary['answer'] is empty")
+    return summary

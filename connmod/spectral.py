@@ -9,7 +9,8 @@ from .datasets import check_connectivity
 from .louvain import louvain, relabel
 
 # %% auto #0
-__all__ = ['ncut_embedding', 'discretise', 'ncut', 'laplacian_spectrum', 'n_subnetworks_laplacian', 'n_subnetworks_modularity']
+__all__ = ['OFFSET_SCALES', 'ncut_embedding', 'discretise', 'ncut', 'laplacian_spectrum', 'n_subnetworks_laplacian',
+           'n_subnetworks_modularity']
 
 # %% ../nbs/08_spectral.ipynb #c3a189eb
 def _check_graph(W, name='W'):
@@ -25,18 +26,29 @@ def _check_m(m, n):
     return int(m)
 
 # %% ../nbs/08_spectral.ipynb #baba46bf
+OFFSET_SCALES = ('absolute', 'relative')
+
+def _epsilon(W, offset, offset_scale):
+    "The regularisation ε: `offset` in the units of `W`, or relative to its strongest edge."
+    if offset_scale not in OFFSET_SCALES: raise ValueError(f"offset_scale must be 'absolute' or 'relative', got {offset_scale!r}")
+    if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, (int, float, np.integer, np.floating)) or not offset > 0:
+        raise ValueError(f"offset must be a number > 0, got {offset!r}")
+    top = W.max() if W.size else 0.
+    return float(offset * top) if offset_scale == 'relative' and top > 0 else float(offset)
+
 def ncut_embedding(
     W,                         # nonnegative symmetric affinity matrix
     regularise:str='offset',   # isolated-node handling: 'offset', 'epsilon' or 'none' (see above)
-    offset:float=0.5,          # ε of 'offset' / 'epsilon', in the units of W
+    offset:float=0.5,          # ε of 'offset' / 'epsilon'
+    offset_scale:str='absolute',  # ε = offset ('absolute', in the units of W) or offset · max W ('relative')
 )->tuple:                      # (eigenvalues descending, eigenvectors as columns) of D^{-1/2} W D^{-1/2}
     "Eigen-decomposition of the (regularised) normalised affinity `D^{-1/2} W D^{-1/2}`, leading first."
     W = _check_graph(W)
     if regularise not in ('offset', 'epsilon', 'none'): raise ValueError(f"regularise must be 'offset', 'epsilon' or 'none', got {regularise!r}")
-    if regularise != 'none' and not offset > 0: raise ValueError(f"offset must be > 0, got {offset}")
+    eps = _epsilon(W, offset, offset_scale)
     n = len(W); d = W.sum(1)
-    if regularise == 'offset': W = W + offset * np.eye(n); d = d + 2 * offset
-    elif regularise == 'epsilon': W = W + offset * (1 - np.eye(n)); d = W.sum(1)
+    if regularise == 'offset': W = W + eps * np.eye(n); d = d + 2 * eps
+    elif regularise == 'epsilon': W = W + eps * (1 - np.eye(n)); d = W.sum(1)
     r = np.divide(1, np.sqrt(d), out=np.zeros(n), where=d > 0)
     vals, vecs = np.linalg.eigh(r[:, None] * W * r[None, :])
     return vals[::-1], vecs[:, ::-1]
@@ -75,7 +87,8 @@ def ncut(
     seed=None,                 # seed or np.random.Generator for the starting rows; None = fresh entropy
     n_init:int=1,              # starts per m; the best objective wins (1 = the paper's single run)
     regularise:str='offset',   # isolated-node handling: 'offset', 'epsilon', 'none' or 'singleton'
-    offset:float=0.5,          # ε of the regularisation, in the units of W
+    offset:float=0.5,          # ε of the regularisation
+    offset_scale:str='absolute',  # ε = offset ('absolute') or offset · max W ('relative')
     seed_per_m:bool=False,     # one generator per m, seeded by `(seed, m)` (integer seed): results independent of the other m
 )->np.ndarray:                 # labels (n,), or (len(m), n) for a list of m
     "Normalized cut of `W` into `m` groups: Shi & Malik (2000) relaxation, Yu & Shi (2003) discretisation."
@@ -86,13 +99,14 @@ def ncut(
     W = _check_graph(W)
     ms = [_check_m(k, len(W)) for k in np.atleast_1d(np.asarray(m, dtype=object))]
     if n_init < 1: raise ValueError(f"n_init must be >= 1, got {n_init}")
+    _epsilon(W, offset, offset_scale)                                # checked for every regularise
     if regularise == 'singleton': out = _ncut_singletons(W, ms, seed, n_init, seed_per_m)
-    else: out = _ncut_embedded(W, ms, seed, n_init, regularise, offset, seed_per_m)
+    else: out = _ncut_embedded(W, ms, seed, n_init, regularise, offset, seed_per_m, offset_scale)
     return out if np.ndim(m) else out[0]
 
-def _ncut_embedded(W, ms, seed, n_init, regularise, offset, seed_per_m):
+def _ncut_embedded(W, ms, seed, n_init, regularise, offset, seed_per_m, offset_scale='absolute'):
     "Labels (len(ms), n) of the checked graph `W`: one embedding, then the best of `n_init` discretisations per m."
-    vals, vecs = ncut_embedding(W, regularise, offset)
+    vals, vecs = ncut_embedding(W, regularise, offset, offset_scale)
     n = len(vecs)
     rng = np.random.default_rng(seed) if not seed_per_m else None
     out = []
@@ -124,13 +138,15 @@ def laplacian_spectrum(
     laplacian:str='unnormalised',  # 'unnormalised' (D − W) or 'normalised' (I − D^{-1/2} W D^{-1/2})
     graph:str='weighted',       # 'weighted' or 'binary' (W ≠ 0)
     isolated:str='count',       # 'count' isolated nodes (a zero eigenvalue each) or 'drop' them
+    scale:str='absolute',       # weights as they are ('absolute') or divided by the strongest ('relative')
 )->np.ndarray:                  # eigenvalues, ascending
     "Eigenvalues of the chosen graph Laplacian of `W`."
     W = _check_graph(W)
     for k, v, ok in [('laplacian', laplacian, ('unnormalised', 'normalised')), ('graph', graph, ('weighted', 'binary')),
-                     ('isolated', isolated, ('count', 'drop'))]:
+                     ('isolated', isolated, ('count', 'drop')), ('scale', scale, ('absolute', 'relative'))]:
         if v not in ok: raise ValueError(f"{k} must be one of {ok}, got {v!r}")
     if graph == 'binary': W = (W != 0).astype(float)
+    if scale == 'relative' and W.size and W.max() > 0: W = W / W.max()
     d = W.sum(1)
     if isolated == 'drop': keep = d > 0; W, d = W[np.ix_(keep, keep)], d[keep]
     if laplacian == 'unnormalised': L = np.diag(d) - W
@@ -145,9 +161,10 @@ def n_subnetworks_laplacian(
     laplacian:str='unnormalised',  # 'unnormalised' (paper) or 'normalised'
     graph:str='weighted',       # 'weighted' (paper) or 'binary'
     isolated:str='count',       # 'count' (paper, literal) or 'drop'
+    scale:str='absolute',       # 'absolute' (paper) or 'relative' (W / max W)
 )->int:                         # estimated number of subnetworks, in [1, n]
     "Number of subnetworks `m` = number of Laplacian eigenvalues below `threshold` (Wang et al. 2016)."
-    lam = laplacian_spectrum(W, laplacian, graph, isolated)
+    lam = laplacian_spectrum(W, laplacian, graph, isolated, scale)
     return int(np.clip((lam < threshold).sum(), 1, len(W)))
 
 # %% ../nbs/08_spectral.ipynb #c747bad0

@@ -11,6 +11,7 @@ import numba
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 from .datasets import check_connectivity, atomic_write
+from .louvain import check_algorithm
 from .consensus import consensus_modularity, ENGINE_VERSION
 
 # %% auto #0
@@ -22,13 +23,15 @@ def task_seed(seed:int, mode:str, gamma:float)->np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), zlib.crc32(mode.encode()), int(round(float(gamma) * 1_000_000))])
 
 # %% ../nbs/03_sweep.ipynb #aa83f5dc
-def run_task(A:np.ndarray, gamma:float, B:str, repeats:int, seed:int, mode:str, threads:int|None=None)->dict:
-    "Consensus modularity of `A` at one `gamma`, seeded by `task_seed(seed, mode, gamma)`; on `threads` numba threads if given."
+def run_task(A:np.ndarray, gamma:float, B:str, repeats:int, seed:int, mode:str, threads:int|None=None,
+             algorithm:str='louvain')->dict:
+    "Consensus modularity (by `algorithm`) of `A` at one `gamma`, seeded by `task_seed(seed, mode, gamma)`; on `threads` numba threads if given."
     before = numba.get_num_threads()
     if threads is not None: numba.set_num_threads(threads)
     try:
         with threadpool_limits(1):
-            consensus, q, zr = consensus_modularity(A, gamma=gamma, B=B, repeats=repeats, seed=task_seed(seed, mode, gamma))
+            consensus, q, zr = consensus_modularity(A, gamma=gamma, B=B, repeats=repeats, seed=task_seed(seed, mode, gamma),
+                                                     algorithm=algorithm)
     finally: numba.set_num_threads(before)
     return dict(consensus=np.asarray(consensus), q=np.asarray(q, float), zrand=np.asarray(zr, float))
 
@@ -53,9 +56,12 @@ def load_task(path, n:int, repeats:int)->dict|None:
     return None
 
 # %% ../nbs/03_sweep.ipynb #ece54f89
-def _manifest(modes:dict, gammas, repeats:int, B:str, seed:int)->dict:
-    return dict(gammas=[float(g) for g in gammas], repeats=int(repeats), B=B, seed=int(seed), engine=ENGINE_VERSION,
-                modes={k: hashlib.sha256(np.ascontiguousarray(A).tobytes()).hexdigest() for k, A in modes.items()})
+def _manifest(modes:dict, gammas, repeats:int, B:str, seed:int, algorithm:str='louvain', inputs:dict|None=None)->dict:
+    m = dict(gammas=[float(g) for g in gammas], repeats=int(repeats), B=B, seed=int(seed), algorithm=algorithm,
+             engine=ENGINE_VERSION,
+             modes={k: hashlib.sha256(np.ascontiguousarray(A).tobytes()).hexdigest() for k, A in modes.items()})
+    if inputs is not None: m['inputs'] = inputs  # where the matrices came from (files, sha256, transform): a record, not a check
+    return m
 
 def _check_manifest(out_dir:Path, manifest:dict):
     "Write `sweep.json`, or check that an existing one describes the same sweep."
@@ -63,21 +69,23 @@ def _check_manifest(out_dir:Path, manifest:dict):
     if path.exists():
         old = json.loads(path.read_text())
         same = {k: old.get(k) == manifest[k] for k in ('gammas', 'repeats', 'B', 'seed', 'engine')}
+        same['algorithm'] = old.get('algorithm', 'louvain') == manifest['algorithm']   # older files: Louvain
         same['modes'] = all(old.get('modes', {}).get(k, h) == h for k, h in manifest['modes'].items())
         if not all(same.values()):
             raise ValueError(f"{out_dir} holds a sweep with other {', '.join(k for k, v in same.items() if not v)}; "
                              "use another out_dir (or delete it) to start a new sweep")
-        manifest = dict(old, modes={**old.get('modes', {}), **manifest['modes']})
+        manifest = dict(old, modes={**old.get('modes', {}), **manifest['modes']},
+                        **({'inputs': manifest['inputs']} if 'inputs' in manifest else {}))
     atomic_write(path, lambda f: f.write(json.dumps(manifest, indent=1).encode()))
 
 # %% ../nbs/03_sweep.ipynb #45732bdb
-def _run_loky(todo, modes, args, n_jobs):
+def _run_loky(todo, modes, args, n_jobs, algorithm):
     from joblib import Parallel, delayed
     par = Parallel(n_jobs=n_jobs, backend='loky', return_as='generator_unordered')
-    def job(mode, g): return mode, g, run_task(modes[mode], g, *args, mode)
+    def job(mode, g): return mode, g, run_task(modes[mode], g, *args, mode, algorithm=algorithm)
     yield from par(delayed(job)(mode, g) for mode, g in todo)
 
-def _run_dask(todo, modes, args, scheduler):
+def _run_dask(todo, modes, args, scheduler, algorithm):
     if not todo: return  # a fully resumed sweep: no cluster to contact
     from distributed import Client, as_completed
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
@@ -85,7 +93,7 @@ def _run_dask(todo, modes, args, scheduler):
         # hash=False: fresh keys per sweep, so two sweeps of the same matrices on one cluster never share (and race to
         # release) the same scattered data; only the modes with tasks left travel
         data = {k: client.scatter(modes[k], broadcast=True, hash=False) for k in dict.fromkeys(m for m, _ in todo)}
-        futs = {client.submit(run_task, data[mode], g, *args, mode, threads=1, pure=False): (mode, g) for mode, g in todo}
+        futs = {client.submit(run_task, data[mode], g, *args, mode, threads=1, algorithm=algorithm, pure=False): (mode, g) for mode, g in todo}
         for fut in as_completed(futs):
             mode, g = futs.pop(fut)
             yield mode, g, fut.result()
@@ -114,11 +122,14 @@ def sweep(
     scheduler=None,            # with backend='dask': a scheduler address or a `distributed.Client`
     out_dir=None,              # folder for checkpoints and results; None keeps everything in memory
     progress:bool=True,        # show a progress bar over tasks
+    algorithm:str='louvain',   # 'louvain' or 'leiden' (see `connmod.louvain.louvain`); recorded in sweep.json
+    inputs:dict|None=None,     # where the matrices came from (e.g. `connmod.matrices.matrices_record`), recorded in sweep.json
 )->dict:                       # name → dict(assignments=n × G, q=G × repeats, zrand=G × pairs)
     "Consensus modularity of every mode at every γ, seeded per task, saved atomically and resumable."
     if not isinstance(modes, dict) or not modes: raise ValueError("modes must be a non-empty dict name → matrix")
     modes = {str(k): check_connectivity(A, name=f"modes[{k!r}]") for k, A in modes.items()}
     gammas = check_gammas(gammas)
+    check_algorithm(algorithm)
     if int(repeats) != repeats or repeats < 1: raise ValueError(f"repeats must be an integer >= 1, got {repeats}")
     if backend not in ('loky', 'dask'): raise ValueError(f"backend must be 'loky' or 'dask', got {backend!r}")
     if backend == 'dask' and scheduler is None: raise ValueError("backend='dask' needs scheduler= (an address or a Client)")
@@ -128,7 +139,7 @@ def sweep(
     results, todo = {}, []
     if out_dir is not None:
         out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-        _check_manifest(out_dir, _manifest(modes, gammas, repeats, B, seed))
+        _check_manifest(out_dir, _manifest(modes, gammas, repeats, B, seed, algorithm, inputs))
     for mode, A in modes.items():
         for g in gammas:
             res = None
@@ -137,7 +148,8 @@ def sweep(
             if res is None: todo.append((mode, float(g)))
             else: results[mode, round(float(g), 4)] = res
 
-    run = _run_dask(todo, modes, args, scheduler) if backend == 'dask' else _run_loky(todo, modes, args, n_jobs)
+    run = (_run_dask(todo, modes, args, scheduler, algorithm) if backend == 'dask'
+           else _run_loky(todo, modes, args, n_jobs, algorithm))
     with tqdm(total=len(modes) * len(gammas), initial=len(results), disable=not progress, desc='sweep', unit='task') as bar:
         for mode, g, res in run:
             if out_dir is not None: save_task(task_path(out_dir, mode, g), res)

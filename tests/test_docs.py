@@ -1,5 +1,6 @@
-"""The offline docs site and an HTML report, opened in headless Chromium: pages render, titles and images load,
-internal links resolve. Needs Debian's `chromium` and `chromium-driver` (.ci/run installs them)."""
+"""The offline docs site, opened in headless Chromium: pages render, titles and images load, internal links resolve.
+The browser and page helpers here serve the report pages' checks too (tests/test_hansen_report.py). Needs Debian's
+`chromium` and `chromium-driver` (.ci/run installs them)."""
 import os, shutil, subprocess, sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -21,13 +22,6 @@ def docs(tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-def report_html(tmp_path_factory):
-    from connmod.report import run_report
-    out = run_report('hansen', tmp_path_factory.mktemp('r')/'hansen', dict(n_spins=10, modes='gc,hc,ec'), progress=False)
-    return out/'report.html'
-
-
-@pytest.fixture(scope='module')
 def browser(tmp_path_factory):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -35,6 +29,8 @@ def browser(tmp_path_factory):
     opts.binary_location = CHROMIUM
     for a in ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
               '--disable-component-update', '--disable-sync', '--window-size=1300,1000',
+              '--use-angle=swiftshader', '--enable-unsafe-swiftshader',  # WebGL on the CPU, for 3D views
+              '--proxy-server=127.0.0.1:9', '--proxy-bypass-list=<-loopback>',  # no network: any request would fail
               f'--user-data-dir={tmp_path_factory.mktemp("chromium-profile")}']:
         opts.add_argument(a)
     driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
@@ -96,10 +92,10 @@ def test_docs_show_signatures_docstrings_and_examples(docs, browser, tmp_path):
     assert sum(ok for _, ok in plots['images']) >= 4  # executed examples draw figures
 
 
-def test_report_html_renders(report_html, browser, tmp_path):
-    info = open_page(browser, report_html, tmp_path/'report.png')
-    assert info['title'] == 'Are brain modules consistent across connectivity modes?'
-    assert sum(ok for _, ok in info['images']) >= 6 and all(ok for _, ok in info['images'])
-    assert all(s.startswith('data:image') for s, _ in info['images'])  # self-contained
-    assert broken_links(report_html, info) == []
-    assert not_blank(tmp_path/'report.png')
+def test_docs_typeset_maths_offline(docs, browser, tmp_path):
+    open_page(browser, docs/'louvain.html', tmp_path/'l.png')
+    got = browser.execute_script('''return {
+        maths: [...document.querySelectorAll('img.connmod-math')].map(i => i.complete && i.naturalWidth > 0),
+        scripts: [...document.querySelectorAll('script[src]')].map(s => s.src)}''')
+    assert len(got['maths']) >= 5 and all(got['maths'])  # the formulas of the prose, as pictures
+    assert got['scripts'] == []  # no MathJax or RequireJS from a CDN

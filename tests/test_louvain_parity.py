@@ -4,6 +4,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 from connmod.louvain import (louvain, louvain_runs, louvain_reference, modularity_matrix, modularity_q,
+                             modularity_matrix_reference,
                              best_single_move, relabel, seed_states, _louvain_nb, _tol)
 from connmod.consensus import (consensus_modularity, zrand, zrand_all, agreement_matrix, match_labels, ari, nmi,
                                null_threshold)
@@ -218,3 +219,34 @@ def test_null_func_choices():
     assert null_threshold(runs, seed=1) < null_threshold(runs, seed=1, null_func=np.max)
     for f in (np.mean, np.max):
         np.testing.assert_array_equal(consensus_modularity(W, repeats=50, seed=2, null_func=f)[0], relabel(g))
+
+
+def test_compile_notice_only_without_a_cached_copy(tmp_path, capsys, monkeypatch):
+    "One line on stderr before a kernel with no cached copy is compiled; nothing once numba's cache holds it."
+    import importlib, sys
+    import connmod.louvain as L
+    L.modularity_q(np.ones((3, 3)) - np.eye(3), [1, 1, 2])   # compiles (or loads) L._q
+    (tmp_path/'kern_mod.py').write_text("from numba import njit\n@njit(cache=True)\ndef f(x): return x + 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(L, '_announced', set())
+    mod = importlib.import_module('kern_mod')
+    L._compile_notice({mod.f: 3, L._q: 7})                # _q is loaded already: it does not count
+    assert capsys.readouterr().err == "compiling connmod's kernels once, ~3 s (numba caches them for later runs)\n"
+    L._compile_notice({mod.f: 3})                          # said once
+    assert capsys.readouterr().err == ''
+    assert mod.f(1) == 2                                   # compiled, and saved in the cache
+    monkeypatch.setattr(L, '_announced', set())
+    del sys.modules['kern_mod']; mod = importlib.import_module('kern_mod')   # a fresh dispatcher, as in a new process
+    L._compile_notice({mod.f: 3})
+    assert capsys.readouterr().err == '' and mod.f(2) == 3
+
+
+def test_quick_and_careful_checks_agree():
+    "W symmetric only within tolerance takes the careful path and gets the same B; bad W raises the precise error."
+    W = graph_for('negative_asym', 2)
+    Wa = W + 1e-10 * np.triu(np.abs(W), 1)                 # |W - Wᵀ| adds up to more than 1e-8, each entry is tiny
+    np.testing.assert_allclose(modularity_matrix(Wa, 1.2, 'negative_asym'),
+                               modularity_matrix_reference(Wa, 1.2, 'negative_asym'), rtol=1e-12, atol=1e-17)
+    with pytest.raises(ValueError, match='diagonal'): louvain(np.where(np.eye(len(W), dtype=bool), np.inf, W), B='negative_asym')
+    with pytest.raises(ValueError, match='no weight'): louvain(np.zeros((5, 5)))
+    with pytest.raises(ValueError, match='non-negative'): modularity_matrix(W, B='potts')

@@ -182,15 +182,37 @@ def test_synthetic_reproducible_and_wired():
         if a[k] is not None: assert np.array_equal(a[k], b[k]), k
     c = make_synthetic(seed=7, n_samples=300)
     assert c['N'] == a['N'] and not np.allclose(c['C'], a['C'])
-    s = make_synthetic(seed=7, snr_db=(10, 10))
+    s, r = make_synthetic(seed=7, snr_db=(10, 10), estimate='correlation'), make_synthetic(seed=7, estimate='correlation')
     same = (s['labels'][:, None] == s['labels'][None, :]) & ~np.eye(100, dtype=bool)
-    assert s['C'][same].mean() > 2 * a['C'][same].mean()
+    assert s['C'][same].mean() > 2 * r['C'][same].mean()                        # less noise: stronger correlations ...
+    sc = make_synthetic(seed=7, snr_db=(10, 10))
+    assert abs(sc['C'][same].mean() - a['C'][same].mean()) < .05               # ... but the same covariances (the signal's)
+    assert np.diag(a['C']).mean() > 2 * np.diag(sc['C']).mean()                 # noise lives on the diagonal
     nb = make_synthetic(seed=7, bias_fraction=(0, 0))
     assert len(nb['biased']) == 0
     for seed in range(20):
         d = make_synthetic(seed=seed)
         assert d['sizes'].sum() == 100 and d['sizes'].min() >= 2 and 10 <= d['N'] <= 20
         assert 20 <= len(d['biased']) <= 30 and .3 <= d['z'] <= .4
+
+
+def test_synthetic_covariance_is_scaled_correlation():
+    "The default reading is the sample covariance: the correlation reading scaled by outer(sd, sd), same draws, same bias."
+    for seed in range(5):
+        v, r = make_synthetic(seed=seed), make_synthetic(seed=seed, estimate='correlation')
+        assert v['estimate'] == 'covariance' and np.array_equal(v['biased'], r['biased']) and np.array_equal(v['sd'], r['sd'])
+        assert np.allclose(v['C'], r['C'] * np.outer(v['sd'], v['sd']), rtol=1e-12, atol=0)
+        for f in (global_threshold, local_threshold, mst_knn):        # scale-free: identical masks under a common scale ...
+            shared = []
+            for d in (.005, .02, .1, .3):
+                _, A = f(r['C'], d, return_mask=True)
+                assert np.array_equal(f(2.5 * r['C'], d, return_mask=True)[1], A)
+                _, B = f(v['C'], d, return_mask=True)                 # ... not under the per-node scale sd_i sd_j:
+                shared.append((A & B).sum() / A.sum())                # near-ties flip, mostly at the lowest densities
+            assert np.mean(shared) > .9 and min(shared[2:]) > .97, (seed, f.__name__, shared)
+    Wv, Wr = (reinforce(*local_threshold(x['C'], .1, return_mask=True)) for x in (v, r))
+    assert n_subnetworks_laplacian(Wv) < n_subnetworks_laplacian(Wr)       # the paper's m rule is not scale-free
+    assert n_subnetworks_laplacian(Wv, scale='relative') == n_subnetworks_laplacian(Wv / 3, scale='relative')
 
 
 def test_pipeline_every_method_runs():
@@ -217,7 +239,11 @@ BAD = [(lambda: global_threshold(np.eye(5), 0), 'density'), (lambda: local_thres
        (lambda: n_subnetworks_laplacian(np.ones((5, 5)), graph='x'), 'graph'),
        (lambda: dice_accuracy([0, 1], [0, 1, 1]), 'same length'), (lambda: dice_accuracy([], []), 'non-empty'),
        (lambda: wilcoxon_compare([1, 2], [1, 2], unit='x'), 'unit'),
-       (lambda: make_synthetic(bias_fraction=(.2, 1.5)), 'bias_fraction'), (lambda: make_synthetic(n_samples=2), 'n_samples')]
+       (lambda: make_synthetic(bias_fraction=(.2, 1.5)), 'bias_fraction'), (lambda: make_synthetic(n_samples=2), 'n_samples'),
+       (lambda: make_synthetic(0, n=100.5), 'n must be an integer'), (lambda: make_synthetic(estimate='cov'), 'estimate'),
+       (lambda: make_synthetic(0, n=30, n_subnetworks=(12, 12), min_size=0, size_jitter=(-5, -5)), 'min_size'),
+       (lambda: ncut(np.ones((5, 5)), 2, offset_scale='max'), 'offset_scale'),
+       (lambda: n_subnetworks_laplacian(np.ones((5, 5)), scale='max'), 'scale')]
 
 
 @pytest.mark.parametrize("call,msg", BAD)

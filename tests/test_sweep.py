@@ -61,10 +61,10 @@ def test_dask_local_cluster_same_result(modes, reference, tmp_path):
 
 def test_kill_and_resume_is_bit_identical(modes, reference, tmp_path, monkeypatch):
     real, calls = sw.run_task, [0]
-    def dies_after_four(*args):
+    def dies_after_four(*args, **kw):
         calls[0] += 1
         if calls[0] > 4: raise KeyboardInterrupt('killed')
-        return real(*args)
+        return real(*args, **kw)
     monkeypatch.setattr(sw, 'run_task', dies_after_four)
     with pytest.raises(KeyboardInterrupt): sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
     assert len(list((tmp_path/'tasks').glob('*.npz'))) == 4
@@ -80,7 +80,7 @@ def test_kill_and_resume_is_bit_identical(modes, reference, tmp_path, monkeypatc
 
 def test_rerun_skips_finished_tasks(modes, tmp_path, monkeypatch):
     sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
-    monkeypatch.setattr(sw, 'run_task', lambda *a: pytest.fail('a finished task was recomputed'))
+    monkeypatch.setattr(sw, 'run_task', lambda *a, **kw: pytest.fail('a finished task was recomputed'))
     sw.sweep(modes, GAMMAS, repeats=12, seed=3, out_dir=tmp_path, progress=False)
 
 
@@ -121,3 +121,24 @@ def test_resumed_dask_sweep_contacts_no_scheduler(modes, reference, tmp_path):
     # nothing left to do: the sweep must not even open a Client (this address answers nobody)
     assert_same(sw.sweep(modes, GAMMAS, repeats=12, seed=3, backend='dask', scheduler='tcp://127.0.0.1:9',
                          out_dir=tmp_path, progress=False), reference)
+
+
+def test_leiden_sweep_is_recorded_and_not_resumed_by_louvain(modes, reference, tmp_path):
+    leiden = sw.sweep(modes, GAMMAS[:2], repeats=6, seed=3, out_dir=tmp_path, progress=False, algorithm='leiden')
+    import json
+    assert json.loads((tmp_path/'sweep.json').read_text())['algorithm'] == 'leiden'
+    assert leiden['a']['assignments'].shape == (60, 2)
+    with pytest.raises(ValueError, match='other algorithm'):
+        sw.sweep(modes, GAMMAS[:2], repeats=6, seed=3, out_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match='algorithm'):
+        sw.sweep(modes, GAMMAS[:2], repeats=6, seed=3, out_dir=tmp_path/'new', algorithm='leidn')
+    assert not (tmp_path/'new').exists()
+
+
+def test_cli_sweep_leiden(tmp_path):
+    import json
+    from connmod.cli import sweep_cmd
+    sweep_cmd(modes='hc', gammas='1.0', repeats=4, out=str(tmp_path), quiet=True, algorithm='leiden')
+    assert json.loads((tmp_path/'sweep.json').read_text())['algorithm'] == 'leiden'
+    with pytest.raises(ValueError, match='other algorithm'):
+        sweep_cmd(modes='hc', gammas='1.0', repeats=4, out=str(tmp_path), quiet=True)

@@ -5,7 +5,8 @@ This script does what nbdev does before Quarto -- take the title cell as the pag
 `show_doc` after every exported definition (nbdev's `FrontmatterProc` and `add_show_docs`) -- then executes every
 notebook (examples and tests included, as `nbdev_test` does, skipping the `tst_flags` cells), applies the Quarto
 cell options that nbdev uses (`#| hide`, `echo`, `output`, `include`) and renders each page with nbconvert, with a
-navigation bar in reading order.
+navigation bar in reading order. Pages work offline: maths is typeset into embedded pictures and nothing is loaded
+from a CDN (the same page machinery as the reports' `report.html`, `connmod.report`).
 
     python tools/build_docs.py [--out _docs]
 """
@@ -74,8 +75,8 @@ def _joined(o):
 def to_page(nb, title, nav, prev_next):
     "HTML of an executed notebook: hidden cells dropped, directives stripped, navigation added."
     import nbformat
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
+    from connmod.report import markdown_maths, offline_exporter
     cells = []
     for c in nb.cells:
         c = dict(c)
@@ -89,7 +90,7 @@ def to_page(nb, title, nav, prev_next):
             if not src and not c.get('outputs'): continue
             cells.append(nbformat.v4.new_code_cell(src, metadata=dict(tags=tags), outputs=[_joined(o) for o in c.get('outputs', [])]))
         else:
-            cells.append(nbformat.v4.new_markdown_cell(src))
+            cells.append(nbformat.v4.new_markdown_cell(markdown_maths(src)))
     fm = getattr(nb, 'frontmatter_', {}) or {}
     head = f"# {fm.get('title', title)}\n\n" + (f"> {fm['description']}\n" if fm.get('description') else '')
     book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(head)] + cells)
@@ -98,7 +99,7 @@ def to_page(nb, title, nav, prev_next):
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_input_tags = {'remove_input'}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {'remove_output'}
-    body, _ = HTMLExporter(config=c, template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(book)
+    body, _ = offline_exporter(fold_code=False, config=c).from_notebook_node(book)
     style = ('<style>.connmod-nav{position:fixed;top:0;left:0;width:210px;height:100%;overflow:auto;padding:16px;'
              'background:#f6f7f9;border-right:1px solid #ddd;font:14px/1.5 sans-serif}.connmod-nav a{display:block;'
              'color:#234;text-decoration:none;padding:2px 0}.connmod-nav a.here{font-weight:bold}'
