@@ -17,15 +17,16 @@ from .datasets import (MODES, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS, fetch_hansen
 def one_line_errors(
     prog:str,              # the console script's name, e.g. 'connmod-sweep'
 ):
-    "Decorator: run as the console script `prog`, a bad input (`ValueError`, `FileNotFoundError`, `ConnectionError`) or a failed report ends it with one line on stderr."
+    "Decorator: run as the console script `prog`, a bad input (`ValueError`, `TypeError`, `FileNotFoundError`, `ConnectionError`) or a failed report ends it with one line on stderr and exit status 2."
     from connmod.report import ReportFailed
     def deco(f):
         @functools.wraps(f)
         def run(*args, **kwargs):
             try: return f(*args, **kwargs)
-            except (ValueError, FileNotFoundError, ConnectionError, ReportFailed) as e:
+            except (ValueError, TypeError, FileNotFoundError, ConnectionError, ReportFailed) as e:
                 if Path(sys.argv[0]).name != prog or os.environ.get('CONNMOD_DEBUG'): raise
-                sys.exit(f"{prog}: error: {' '.join(str(e).split())}")
+                print(f"{prog}: error: {' '.join(str(e).split())}", file=sys.stderr)
+                sys.exit(2)
         return run
     return deco
 
@@ -43,6 +44,7 @@ def modes_summary(data_dir=None)->str:
 
 # %% ../nbs/90_cli.ipynb #530e725e
 @call_parse
+@one_line_errors('connmod-fetch')
 def fetch(
     data_dir:str=None, # cache folder (default: $CONNMOD_DATA, else the per-user cache)
     quiet:bool=False,  # print only the dataset root
@@ -58,6 +60,7 @@ def parse_gammas(spec:str)->np.ndarray:
         if ':' in spec:
             start, stop, step = (float(x) for x in spec.split(':'))
             if step <= 0: raise ValueError('step must be > 0')
+            if start > stop: raise ValueError(f'start {start:g} is above stop {stop:g}')
             return np.round(np.arange(start, stop + step / 2, step), 6)
         return np.array([float(x) for x in spec.split(',') if x.strip()])
     except ValueError as e: raise ValueError(f"cannot read γ values from {spec!r} ({e}); use '0.5,1,2' or '0.1:6.0:0.1'") from None

@@ -9,7 +9,7 @@ from pathlib import Path
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.transform import Rotation
 from .consensus import ari, nmi, zrand, _ari_table
-from .datasets import MODES, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS
+from .datasets import MODES, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS, check_labels
 from .sweep import check_gammas
 
 # %% auto #0
@@ -34,7 +34,7 @@ def partition_similarity(
     metric='ari',          # 'ari', 'nmi', 'zrand', or a function f(x, y)
 )->np.ndarray:             # k × k symmetric similarity matrix
     "Similarity of every pair of partitions."
-    P = list(partitions.values()) if isinstance(partitions, dict) else list(partitions)
+    P = [check_labels(p, 'partitions', 1) for p in (partitions.values() if isinstance(partitions, dict) else partitions)]
     if len({len(p) for p in P}) != 1: raise ValueError("all partitions must label the same nodes (same length)")
     f, k = _metric(metric), len(P)
     S = np.empty((k, k))
@@ -205,8 +205,8 @@ def stable_gamma(
         raise ValueError(f"min_k must be an integer >= 1, got {min_k!r}")
     if isinstance(min_size, bool) or not isinstance(min_size, (int, float, np.integer, np.floating)) or not min_size > 0:
         raise ValueError(f"min_size must be a number > 0, got {min_size!r}")
-    X = np.asarray(assignments)
-    if X.ndim != 2 or X.shape[1] < 1: raise ValueError(f"assignments must be n × G, got shape {X.shape}")
+    X = check_labels(assignments, 'assignments', 2)
+    if X.shape[1] < 1: raise ValueError(f"assignments must be n × G, got shape {X.shape}")
     n, G = X.shape
     k = np.array([len(np.unique(c)) for c in X.T])
     ok = (k >= min_k) & (k <= n / min_size)
@@ -244,6 +244,7 @@ def format_p(
 )->str:                    # e.g. 'p = 0.063', 'p < 0.001'
     "`p` as the figures and the answer state it."
     if p is None or not np.isfinite(p): return f'{name} = n/a'
+    if not 0 <= p <= 1: raise ValueError(f"{name} must be a p-value in [0, 1], got {p!r}")
     if p < 0.001: return f'{name} < 0.001'
     return f'{name} = {p:.3f}' if p < 0.1 else f'{name} = {p:.2f}'
 

@@ -9,6 +9,7 @@ import numba
 from numba import njit, prange
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import connected_components
+from .datasets import check_connectivity, check_number, check_count, check_seed, check_labels
 from .louvain import louvain_runs, relabel, check_algorithm, _compile_notice, _runs_nb, _modularity_matrix_nb, _louvain_nb, _leiden_nb
 
 # %% auto #0
@@ -18,8 +19,7 @@ __all__ = ['ENGINE_VERSION', 'contingency', 'zrand', 'ari', 'nmi', 'match_labels
 # %% ../nbs/02_consensus.ipynb #a1680ac2
 def _labels(x, name='x')->np.ndarray:
     "`x` as 0-based consecutive int labels; checks it is a 1-D array of at least 3 labels."
-    x = np.asarray(x)
-    if x.ndim != 1: raise ValueError(f"{name} must be a 1-D array of labels, got shape {x.shape}")
+    x = check_labels(x, name)                  # 1-D, and no NaN (np.unique would merge them into one community)
     if len(x) < 3: raise ValueError(f"{name} must label at least 3 nodes, got {len(x)}")
     return np.unique(x, return_inverse=True)[1].ravel()
 
@@ -93,7 +93,7 @@ def match_labels(
     target, # reference partition (int labels), same nodes
 )->np.ndarray: # `source` with labels taken from `target` where communities match
     "Relabel `source` so that its communities carry the labels of the `target` communities they overlap most."
-    source, target = np.asarray(source), np.asarray(target)
+    source, target = check_labels(source, 'source'), check_labels(target, 'target')
     C = contingency(source, target)
     s_ids, t_ids = np.unique(source), np.unique(target)
     rows, cols = linear_sum_assignment(C, maximize=True)
@@ -123,6 +123,7 @@ def _runs_matrix(assignments, name='assignments'):
     if A.ndim == 1: A = A[:, None]
     if A.ndim != 2 or A.shape[0] < 3 or A.shape[1] < 1:
         raise ValueError(f"{name} must be n × runs with n >= 3, got shape {A.shape}")
+    A = check_labels(A, name, 2)
     if not np.issubdtype(A.dtype, np.integer) or A.min() < 0 or A.max() >= 4 * A.size:
         A = np.unique(A, return_inverse=True)[1].reshape(A.shape)   # any labels → codes in [0, K)
     return _first_seen_runs(np.ascontiguousarray(A, dtype=np.int64))
@@ -192,11 +193,14 @@ def null_threshold(
 )->float:               # the threshold τ
     "Agreement reached by chance: `null_func` of the agreement matrix (zero diagonal) of node-permuted partitions."
     M, k = _runs_matrix(assignments)
+    rng = check_seed(seed)
+    if not callable(null_func):
+        raise (ValueError if isinstance(null_func, str) else TypeError)(
+            f"null_func must be a function of an array, such as np.mean or np.max, got {null_func!r}")
     R, n = M.shape
     if null_func is np.mean:                                          # the same for every permutation (see above)
         sizes = np.bincount((M + k.max() * np.arange(R)[:, None]).ravel())
         return float((sizes * (sizes - 1.0)).sum() / (R * n * n))
-    rng = np.random.default_rng(seed)
     D = agreement_matrix(np.column_stack([rng.permutation(m) for m in M])); np.fill_diagonal(D, 0)
     return float(null_func(D))
 
@@ -210,7 +214,12 @@ def consensus_partition(
     algorithm:str='louvain', # 'louvain' or 'leiden' (see `louvain`)
 )->np.ndarray:          # consensus labels from 1
     "Lancichinetti & Fortunato (2012) consensus clustering of the agreement matrix `D` thresholded at `tau`."
-    rng = np.random.default_rng(seed)
+    tau, rng = check_number(tau, 'tau'), check_seed(seed)
+    repeats, max_rounds = check_count(repeats, 'repeats'), check_count(max_rounds, 'max_rounds')
+    check_algorithm(algorithm)
+    D = check_connectivity(D, 'D')
+    if not np.isfinite(np.diag(D)).all() or (D < 0).any():
+        raise ValueError("D must be an agreement matrix: finite, with values >= 0 (on the diagonal too)")
     for _ in range(max_rounds):
         D = np.where(D >= tau, D, 0.0); np.fill_diagonal(D, 0)
         if np.all((D == 0) | (D == 1)):
@@ -234,11 +243,13 @@ def consensus_modularity(
 )->tuple:               # (consensus labels from 1, Q of each run, z-Rand of each pair of runs)
     "Consensus partition of `repeats` Louvain (or Leiden) runs on `A` (Bassett et al. 2013; Lancichinetti & Fortunato 2012)."
     check_algorithm(algorithm)
-    if isinstance(repeats, bool) or int(repeats) != repeats or repeats < 1:
-        raise ValueError(f"repeats must be an integer >= 1, got {repeats}")
+    repeats, recluster_repeats = check_count(repeats, 'repeats'), check_count(recluster_repeats, 'recluster_repeats')
+    if not callable(null_func):
+        raise (ValueError if isinstance(null_func, str) else TypeError)(
+            f"null_func must be a function of an array, such as np.mean or np.max, got {null_func!r}")
     _compile_notice({_modularity_matrix_nb: 1, _louvain_nb: 2.5, _leiden_nb: 2.5, _runs_nb: 5, _agreement_nb: 2,
                      _zrand_all_nb: 2, _first_seen_runs: 1})
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed)
     runs, q_all = louvain_runs(A, gamma, B, int(repeats), seed=rng, algorithm=algorithm)
     tau = null_threshold(runs, rng, null_func)
     consensus = consensus_partition(agreement_matrix(runs), tau, recluster_repeats, rng, algorithm=algorithm)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_datasets.ipynb #66c56eba
 from __future__ import annotations
-import hashlib, os, shutil, tarfile, tempfile
+import hashlib, numbers, os, shutil, tarfile, tempfile
 from pathlib import Path
 import numpy as np
 from numba import njit
@@ -12,8 +12,9 @@ from numba import njit
 # %% auto #0
 __all__ = ['MODES', 'MODE_FILES', 'GAMMAS', 'REPRESENTATIVE_GAMMA_COLUMNS', 'HANSEN_COMMIT', 'HANSEN_URL', 'HANSEN_MD5',
            'HANSEN_SHA256', 'YEO7', 'data_home', 'sha256sum', 'verified_path', 'umask_mode', 'atomic_write',
-           'fetch_archive', 'fetch_hansen_manynetworks', 'check_connectivity', 'fisher_z', 'load_modes',
-           'load_published_communities', 'load_schaefer_networks']
+           'fetch_archive', 'fetch_hansen_manynetworks', 'check_connectivity', 'check_number', 'check_count',
+           'check_choice', 'check_seed', 'check_labels', 'fisher_z', 'load_modes', 'load_published_communities',
+           'load_schaefer_networks']
 
 # %% ../nbs/00_datasets.ipynb #dbbcbb98
 MODES = {
@@ -87,7 +88,8 @@ def verified_path(root, rel:str)->Path:
         raise FileNotFoundError(f"Hansen dataset file missing: {path} (fetch the data again, or fix $CONNMOD_DATA)")
     if rel in HANSEN_SHA256 and sha256sum(path) != HANSEN_SHA256[rel]:
         raise ValueError(f"Hansen dataset file {rel} in {root} does not match its sha256 checksum: "
-                         "the file is corrupt or from another version. Delete it and fetch again.")
+                         "the file is corrupt or from another version. Point $CONNMOD_DATA (or `data_dir`) at an intact copy, "
+                         "or fetch a fresh one into a writable folder: `connmod-fetch --data_dir NEW_FOLDER`.")
     return path
 
 # %% ../nbs/00_datasets.ipynb #f2de3c2e
@@ -208,6 +210,73 @@ def check_connectivity(
         raise ValueError(f"{name} must be symmetric: max |{name} - {name}.T| = {dev:.3g}")
     return A
 
+# %% ../nbs/00_datasets.ipynb #004f6768
+def check_number(
+    x,                    # the value to check
+    name:str,             # the argument's name, for the message
+    lo:float=None,        # lower bound, if any
+    lo_open:bool=False,   # True: `x` must be > `lo`; False: ≥ `lo`
+    hi:float=None,        # upper bound (inclusive), if any
+)->float:                 # `x` as a float
+    "`x` as a finite float within the bounds; else a `TypeError` (not a real number) or `ValueError` naming `name`."
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {x!r} ({type(x).__name__})")
+    v = float(x)
+    rng = (f"> {lo}" if lo_open else f">= {lo}") if lo is not None else ''
+    if hi is not None: rng = f"{rng} and <= {hi}" if rng else f"<= {hi}"
+    if not np.isfinite(v) or (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi):
+        raise ValueError(f"{name} must be a finite number{' ' + rng if rng else ''}, got {x!r}")
+    return v
+
+def check_count(
+    x,                    # the value to check
+    name:str,             # the argument's name, for the message
+    lo:int=1,             # smallest allowed value
+)->int:                   # `x` as an int
+    "`x` as an int ≥ `lo` (integral floats such as 3.0 pass); else a `TypeError`/`ValueError` naming `name`."
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be an integer >= {lo}, got {x!r} ({type(x).__name__})")
+    if not np.isfinite(float(x)) or int(x) != x or x < lo: raise ValueError(f"{name} must be an integer >= {lo}, got {x!r}")
+    return int(x)
+
+def check_choice(
+    x,                    # the value to check
+    name:str,             # the argument's name, for the message
+    choices,              # the allowed values
+):
+    "`x` if it is one of `choices`; else a `ValueError` naming `name` and the allowed values."
+    if not isinstance(x, (str, numbers.Number)) or x not in tuple(choices):
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {x!r}")
+    return x
+
+def check_seed(
+    seed,                 # None, an int >= 0, a sequence of such ints, a `SeedSequence`, a bit generator or a `Generator`
+    name:str='seed',      # the argument's name, for the message
+)->np.random.Generator:   # `np.random.default_rng(seed)`
+    "`np.random.default_rng(seed)`, with a `TypeError`/`ValueError` that names `name` when numpy refuses `seed`."
+    if isinstance(seed, (bool, np.bool_, str, bytes)):
+        raise TypeError(f"{name} must be None, an int >= 0, a sequence of ints >= 0, a SeedSequence or a Generator, got {seed!r}")
+    try: return np.random.default_rng(seed)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{name} must be None, an int >= 0, a sequence of ints >= 0, a SeedSequence or a Generator, "
+                      f"got {seed!r} ({e})") from None
+
+def check_labels(
+    x,                    # one label per node
+    name:str,             # the argument's name, for the message
+    ndim:int=1,           # 1 for a partition, 2 for an n × runs stack of partitions
+)->np.ndarray:            # `x` as an array
+    "`x` as an array of `ndim` dimensions with no missing label (NaN, inf or None); else a `ValueError` naming `name`."
+    x = np.asarray(x)
+    if x.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array of labels{' (n × runs)' if ndim == 2 else ''}, got shape {x.shape}")
+    if x.dtype.kind in 'fc' and not np.isfinite(x).all():
+        raise ValueError(f"{name} has missing labels (NaN or inf), first at {tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])}")
+    if x.dtype.kind == 'O' and any(v is None or (isinstance(v, numbers.Number) and not np.isfinite(v)) for v in x.ravel()):
+        raise ValueError(f"{name} has missing labels (None, NaN or inf)")
+    if x.dtype.kind not in 'iubfcUSO': raise ValueError(f"{name} must hold labels (ints or strings), got dtype {x.dtype}")
+    return x
+
 # %% ../nbs/00_datasets.ipynb #359fa96a
 def fisher_z(A)->np.ndarray:
     "Fisher z-transform `arctanh(A)` of a correlation-like matrix, with a zero diagonal."
@@ -218,9 +287,16 @@ def fisher_z(A)->np.ndarray:
     return np.arctanh(A)
 
 # %% ../nbs/00_datasets.ipynb #f55ae68c
+def _existing_dir(data_dir):
+    "`data_dir` if it is None or an existing folder; else a `ValueError` naming it (the loaders never create one)."
+    if data_dir is not None and not Path(data_dir).expanduser().is_dir():
+        raise ValueError(f"data_dir {str(data_dir)!r} is not a folder: fix the path, or create and fill it with "
+                         f"`connmod-fetch --data_dir {data_dir}`")
+    return data_dir
+
 def load_modes(data_dir=None)->dict:
     "The seven raw Schaefer-400 connectivity modes, short name → 400 × 400 array, in the paper's order."
-    root = fetch_hansen_manynetworks(data_dir)
+    root = fetch_hansen_manynetworks(_existing_dir(data_dir))
     out = {}
     for k, rel in MODE_FILES.items():
         A = check_connectivity(np.load(verified_path(root, rel)), name=k)
@@ -231,7 +307,7 @@ def load_modes(data_dir=None)->dict:
 # %% ../nbs/00_datasets.ipynb #0f8fe3c0
 def load_published_communities(data_dir=None)->dict:
     "Published consensus partitions, short name → 400 × 60 int array (one column per γ in `GAMMAS`)."
-    root = fetch_hansen_manynetworks(data_dir)
+    root = fetch_hansen_manynetworks(_existing_dir(data_dir))
     out = {}
     for k in MODES:
         a = np.load(verified_path(root, f'results/community_detection_Schaefer400/community_assignments_{k}.npy'))
@@ -248,7 +324,7 @@ def load_schaefer_networks(
 )->tuple:              # (names, networks): two arrays of n_parcels strings
     "Schaefer-2018 (7-network order) parcel names and the Yeo-7 network of each parcel."
     if n_parcels not in (100, 400): raise ValueError(f"n_parcels must be 100 or 400, got {n_parcels}")
-    root = fetch_hansen_manynetworks(data_dir)
+    root = fetch_hansen_manynetworks(_existing_dir(data_dir))
     lines = verified_path(root, f'data/parcellation_files/Schaefer{n_parcels}_7Networks_order_info.txt').read_text().split()
     names = np.array(lines[0::6])
     networks = np.array([s.split('_')[2] for s in names])

@@ -10,6 +10,7 @@ from scipy.stats import wilcoxon
 from .threshold import global_threshold, local_threshold, mst_knn, reinforce
 from .spectral import ncut, n_subnetworks_laplacian, n_subnetworks_modularity
 from .consensus import contingency
+from .datasets import check_labels
 
 # %% auto #0
 __all__ = ['M_RULES', 'METHODS', 'dice_matrix', 'dice_accuracy', 'wilcoxon_compare', 'estimate_m', 'method_graph',
@@ -19,8 +20,7 @@ __all__ = ['M_RULES', 'METHODS', 'dice_matrix', 'dice_accuracy', 'wilcoxon_compa
 def _check_labels(x, name):
     x = np.asarray(x)
     if x.ndim != 1 or len(x) == 0: raise ValueError(f"{name} must be a non-empty 1-D label vector, got shape {x.shape}")
-    if x.dtype.kind == 'f' and not np.isfinite(x).all(): raise ValueError(f"{name} contains NaN or inf")
-    return x
+    return check_labels(x, name)                  # no missing labels: NaN, inf or None
 
 def dice_matrix(
     labels,                    # extracted partition, one label per node
@@ -82,7 +82,8 @@ def estimate_m(
     **kw,             # options of n_subnetworks_laplacian / _modularity, over the rule's own
 )->int:               # m in [1, n]
     "Number of subnetworks of `W` by the named `rule`."
-    if rule not in M_RULES: raise ValueError(f"m must be {', '.join(map(repr, M_RULES))}, an int or a list of ints, got {rule!r}")
+    if not isinstance(rule, str) or rule not in M_RULES:
+        raise ValueError(f"rule must be one of {', '.join(map(repr, M_RULES))}, got {rule!r}")
     if rule == 'true':
         if N is None: raise ValueError("m rule 'true' needs the true number of subnetworks N")
         return int(min(max(N, 1), len(W)))
@@ -121,5 +122,7 @@ def extract_subnetworks(
     W = method_graph(C, density, method, self_loops, threshold_kw)
     if negative == 'zero': W = np.maximum(W, 0)
     elif negative != 'error': raise ValueError(f"negative must be 'zero' or 'error', got {negative!r}")
-    if isinstance(m, str): m = estimate_m(W, m, seed=seed, **(m_kw or {}))
+    if isinstance(m, str):
+        if m not in M_RULES: raise ValueError(f"m must be {', '.join(map(repr, M_RULES))}, an int or a list of ints, got {m!r}")
+        m = estimate_m(W, m, seed=seed, **(m_kw or {}))
     return ncut(W, m, seed=seed, **(ncut_kw or {}))

@@ -9,7 +9,7 @@ from collections import deque
 import numpy as np
 import numba
 from numba import njit, prange
-from .datasets import check_connectivity
+from .datasets import check_connectivity, check_number, check_count, check_seed, check_labels
 
 # %% auto #0
 __all__ = ['NULL_MODELS', 'ALGORITHMS', 'LEIDEN_THETA', 'modularity_matrix_reference', 'modularity_matrix', 'relabel',
@@ -76,6 +76,12 @@ def _careful_checks(W, B):
         raise ValueError(f"B={B!r} needs non-negative weights; use 'negative_sym' or 'negative_asym' for signed W")
     if B is not None and not W.any(): raise ValueError("W has no weight (all zeros): modularity is undefined")
 
+def _rescaled(W):
+    "`W` times the power of two that brings its largest |w| into [0.5, 1), if that lies outside [2⁻⁶⁴, 2⁶⁴]; else `W` itself."
+    top = max(float(W.max()), -float(W.min())) if W.size else 0.0
+    if not np.isfinite(top) or top == 0 or 2.0**-64 <= top <= 2.0**64: return W   # bad W: the checks below say why
+    return W * np.ldexp(1.0, -int(np.frexp(top)[1]))
+
 def modularity_matrix(
     W,                    # symmetric connectivity matrix (n × n)
     gamma:float=1.0,      # resolution γ > 0 (larger γ: smaller communities)
@@ -84,10 +90,11 @@ def modularity_matrix(
 )->np.ndarray:            # symmetric n × n modularity matrix (`out`, if given)
     "The modularity matrix of `W` under null model `B` at resolution `gamma` (Rubinov & Sporns 2011)."
     named = isinstance(B, str)
+    if not named and np.ndim(B) != 2:
+        raise ValueError(f"B must be one of {NULL_MODELS} or an n × n modularity matrix, got {B!r}")
     if named:                                  # the checks that need no pass over W come first
         if B not in NULL_MODELS: raise ValueError(f"unknown B {B!r}: use one of {NULL_MODELS} or a matrix")
-        gamma = float(gamma)
-        if not np.isfinite(gamma) or gamma <= 0: raise ValueError(f"gamma must be a finite number > 0, got {gamma}")
+        gamma = check_number(gamma, 'gamma', 0, lo_open=True)
     try: W = np.ascontiguousarray(W, dtype=float)
     except (TypeError, ValueError): W = check_connectivity(W, 'W')        # raises, naming the problem
     if W.ndim != 2 or W.shape[0] != W.shape[1] or W.shape[0] < 3: check_connectivity(W, 'W')
@@ -103,6 +110,7 @@ def modularity_matrix(
         np.add(Bm, Bm.T, out=out); out /= 2
         return out
     model = NULL_MODELS.index(B)
+    if B != 'potts': W = _rescaled(W)
     if not _modularity_matrix_nb(W, gamma, model, out, False):
         _careful_checks(W, B)                  # raises if W is bad; else W was symmetric only within tolerance
         _modularity_matrix_nb(W, gamma, model, out, True)
@@ -112,7 +120,7 @@ def modularity_matrix(
 # %% ../nbs/01_louvain.ipynb #ff228311
 def relabel(labels)->np.ndarray:
     "Community labels renamed to consecutive ints from 1, in order of first appearance."
-    labels = np.asarray(labels).ravel()
+    labels = check_labels(np.asarray(labels).ravel(), 'labels')
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     rank = np.empty(len(first), int); rank[np.argsort(first)] = np.arange(1, len(first) + 1)
     return rank[inverse]
@@ -124,7 +132,9 @@ def modularity_q(
     B='modularity',       # null model (see `modularity_matrix`) or a modularity matrix
 )->float:
     "Quality $Q = \\sum_{ij} B_{ij}\\,\\delta(M_i, M_j)$ of the partition `labels` of `W`."
-    return float(_q(modularity_matrix(W, gamma, B), relabel(labels) - 1))
+    Bm, m = modularity_matrix(W, gamma, B), relabel(check_labels(labels, 'labels')) - 1
+    if len(m) != len(Bm): raise ValueError(f"labels must have one label per node of W ({len(Bm)}), got {len(m)}")
+    return float(_q(Bm, m))
 
 @njit(cache=True)
 def _q(Bm, m):
@@ -164,7 +174,7 @@ def _uniform(state):
 
 def seed_states(seed, size:int=1)->np.ndarray:
     "`size` 64-bit run seeds drawn from `seed` (anything `np.random.default_rng` accepts)."
-    return np.random.default_rng(seed).integers(0, 2**63, size=size, dtype=np.uint64)
+    return check_seed(seed).integers(0, 2**63, size=size, dtype=np.uint64)
 
 # %% ../nbs/01_louvain.ipynb #fb593d3f
 def _moves_ref(B, m, state, tol):
@@ -632,11 +642,11 @@ def louvain(
     "Generalised Louvain (or Leiden) community detection on `W`; the result is a node-level local optimum of Q."
     leiden = check_algorithm(algorithm) == 'leiden'
     _compile_notice({_modularity_matrix_nb: 1, _leiden_nb if leiden else _louvain_nb: 2.5})
+    state = seed_states(seed)[0]
     shape = np.shape(W)
     n = shape[0] if len(shape) == 2 and shape[0] == shape[1] else 0   # else `modularity_matrix` says what is wrong
     buf = _scratch(2 * n * n)                                           # B, then the kernel's work buffer
     Bm = modularity_matrix(W, gamma, B, out=buf[:n * n].reshape(n, n) if n else None)
-    state = seed_states(seed)[0]
     if leiden: m, q = _leiden_nb(Bm, state, _tol(Bm), _theta(Bm), buf[n * n:])
     else: m, q = _louvain_nb(Bm, state, _tol(Bm), buf[n * n:])
     return m + 1, q   # m is already numbered by first appearance
@@ -651,11 +661,11 @@ def louvain_runs(
 )->tuple:                 # (n × repeats labels from 1, Q of each run)
     "`repeats` seeded Louvain (or Leiden) runs on `W` in parallel: one partition per column."
     leiden = check_algorithm(algorithm) == 'leiden'
-    if isinstance(repeats, bool) or int(repeats) != repeats or repeats < 1:
-        raise ValueError(f"repeats must be an integer >= 1, got {repeats}")
+    repeats = check_count(repeats, 'repeats')
     _compile_notice({_modularity_matrix_nb: 1, _louvain_nb: 2.5, _leiden_nb: 2.5, _runs_nb: 5})
+    states = seed_states(seed, repeats)
     Bm = modularity_matrix(W, gamma, B)
-    M, q = _runs_nb(Bm, seed_states(seed, int(repeats)), _tol(Bm), numba.get_num_threads(), leiden,
+    M, q = _runs_nb(Bm, states, _tol(Bm), numba.get_num_threads(), leiden,
                     _theta(Bm) if leiden else 0.0)
     return M.T + 1, q
 
@@ -667,7 +677,8 @@ def best_single_move(
     B='modularity',       # null model, as in `louvain`
 )->float:                 # the largest ΔQ over all single-node moves (≤ ~0 at a local optimum)
     "Largest change in Q from moving one node to another existing community or to a new one of its own."
-    Bm, m = modularity_matrix(W, gamma, B), relabel(labels) - 1
+    Bm, m = modularity_matrix(W, gamma, B), relabel(check_labels(labels, 'labels')) - 1
+    if len(m) != len(Bm): raise ValueError(f"labels must have one label per node of W ({len(Bm)}), got {len(m)}")
     onehot = np.zeros((len(m), m.max() + 1)); onehot[np.arange(len(m)), m] = 1
     H = Bm @ onehot                                             # H[u, c]: weight from u to community c
     stay = H[np.arange(len(m)), m] - np.diag(Bm)

@@ -71,8 +71,10 @@ def _two_mu(L:int, n:int, c:float)->float: return L * (1 + (L - 1) * c * n)   # 
 
 def _check_labels(labels, L:int, n:int, name:str='labels')->np.ndarray:
     "`labels` as an L × n int array (one community per parcel and layer)."
+    from connmod.datasets import check_labels
     g = np.asarray(labels)
     if g.shape != (L, n): raise ValueError(f"{name} must be L × n = {L} × {n} (layers × parcels), got shape {g.shape}")
+    check_labels(g, name, 2)  # no NaN/None labels: they would all fall into one community
     return g
 
 def multilayer_q(
@@ -624,7 +626,11 @@ def planted_layers(
     seed=0,               # anything `np.random.default_rng` accepts
 )->tuple:                 # (n_layers × n × n matrices, n_layers × n planted labels from 1), n = (n_modules + 1) size
     "Planted multilayer modules: shared by every layer, and one module present in some layers only."
-    rng = np.random.default_rng(seed)
+    from connmod.datasets import check_count, check_seed
+    n_layers, n_modules, size = check_count(n_layers, 'n_layers'), check_count(n_modules, 'n_modules'), check_count(size, 'size')
+    n_with = check_count(n_with, 'n_with', 0)
+    if n_with > n_layers: raise ValueError(f"n_with must be at most n_layers = {n_layers}, got {n_with}")
+    rng = check_seed(seed)
     n = (n_modules + 1) * size
     shared = np.repeat(np.arange(1, n_modules + 1), size)[:n_modules * size]
     extra = np.arange(size) % n_modules + 1
@@ -639,8 +645,10 @@ def planted_layers(
 # %% ../nbs/12_multilayer.ipynb #79d33a7b
 def _layer_labels(labels, name:str='labels')->np.ndarray:
     "`labels` as an L × n array with L ≥ 2 layers."
+    from connmod.datasets import check_labels
     g = np.asarray(labels)
     if g.ndim != 2 or len(g) < 2: raise ValueError(f"{name} must be L × n (layers × parcels) with L >= 2, got shape {g.shape}")
+    check_labels(g, name, 2)
     return g
 
 def cross_modal_consistency(

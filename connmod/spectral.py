@@ -5,7 +5,7 @@
 # %% ../nbs/08_spectral.ipynb #00dfd595
 from __future__ import annotations
 import numpy as np
-from .datasets import check_connectivity
+from .datasets import check_connectivity, check_number, check_count, check_seed, check_choice
 from .louvain import louvain, relabel
 
 # %% auto #0
@@ -98,7 +98,8 @@ def ncut(
         raise ValueError(f"regularise must be 'offset', 'epsilon', 'none' or 'singleton', got {regularise!r}")
     W = _check_graph(W)
     ms = [_check_m(k, len(W)) for k in np.atleast_1d(np.asarray(m, dtype=object))]
-    if n_init < 1: raise ValueError(f"n_init must be >= 1, got {n_init}")
+    n_init = check_count(n_init, 'n_init')
+    if not seed_per_m: check_seed(seed)                              # numpy's own error would not name `seed`
     _epsilon(W, offset, offset_scale)                                # checked for every regularise
     if regularise == 'singleton': out = _ncut_singletons(W, ms, seed, n_init, seed_per_m)
     else: out = _ncut_embedded(W, ms, seed, n_init, regularise, offset, seed_per_m, offset_scale)
@@ -144,7 +145,7 @@ def laplacian_spectrum(
     W = _check_graph(W)
     for k, v, ok in [('laplacian', laplacian, ('unnormalised', 'normalised')), ('graph', graph, ('weighted', 'binary')),
                      ('isolated', isolated, ('count', 'drop')), ('scale', scale, ('absolute', 'relative'))]:
-        if v not in ok: raise ValueError(f"{k} must be one of {ok}, got {v!r}")
+        check_choice(v, k, ok)
     if graph == 'binary': W = (W != 0).astype(float)
     if scale == 'relative' and W.size and W.max() > 0: W = W / W.max()
     d = W.sum(1)
@@ -164,6 +165,7 @@ def n_subnetworks_laplacian(
     scale:str='absolute',       # 'absolute' (paper) or 'relative' (W / max W)
 )->int:                         # estimated number of subnetworks, in [1, n]
     "Number of subnetworks `m` = number of Laplacian eigenvalues below `threshold` (Wang et al. 2016)."
+    threshold = check_number(threshold, 'threshold', 0, lo_open=True)   # ≤ 0 would count nothing: always 1
     lam = laplacian_spectrum(W, laplacian, graph, isolated, scale)
     return int(np.clip((lam < threshold).sum(), 1, len(W)))
 

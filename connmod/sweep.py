@@ -4,18 +4,18 @@
 
 # %% ../nbs/03_sweep.ipynb #754f05b2
 from __future__ import annotations
-import hashlib, json, warnings, zipfile, zlib
+import contextlib, hashlib, json, numbers, os, re, warnings, zipfile, zlib
 from pathlib import Path
 import numpy as np
 import numba
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
-from .datasets import check_connectivity, atomic_write
-from .louvain import check_algorithm
+from .datasets import check_connectivity, atomic_write, check_count, check_choice
+from .louvain import check_algorithm, NULL_MODELS
 from .consensus import consensus_modularity, ENGINE_VERSION
 
 # %% auto #0
-__all__ = ['task_seed', 'run_task', 'task_path', 'save_task', 'load_task', 'check_gammas', 'sweep']
+__all__ = ['task_seed', 'run_task', 'task_path', 'task_record', 'save_task', 'load_task', 'check_gammas', 'sweep']
 
 # %% ../nbs/03_sweep.ipynb #b26630c0
 def task_seed(seed:int, mode:str, gamma:float)->np.random.SeedSequence:
@@ -40,14 +40,26 @@ def task_path(out_dir, mode:str, gamma:float)->Path:
     "Where the result of one (mode, γ) task is kept."
     return Path(out_dir)/'tasks'/f'{mode}_gamma-{float(gamma):.4f}.npz'
 
-def save_task(path, res:dict):
-    "Write one task's result atomically (compressed npz)."
-    atomic_write(path, lambda f: np.savez_compressed(f, **res))
+def task_record(mode:str, gamma:float, B:str, repeats:int, seed:int, algorithm:str, matrix_sha256:str)->dict:
+    "Everything that decides one task's result: kept inside its task file and checked before the file is reused."
+    return dict(mode=mode, gamma=float(gamma), B=B, repeats=int(repeats), seed=int(seed), algorithm=algorithm,
+                engine=ENGINE_VERSION, matrix_sha256=matrix_sha256)
 
-def load_task(path, n:int, repeats:int)->dict|None:
-    "A finished task's result, or `None` (with a warning) if the file is unreadable or has the wrong shape."
+def save_task(path, res:dict, record:dict|None=None):
+    "Write one task's result (and the `record` of what made it) atomically, as a compressed npz."
+    extra = {} if record is None else dict(record=np.array(json.dumps(record, sort_keys=True)))
+    atomic_write(path, lambda f: np.savez_compressed(f, **res, **extra))
+
+def load_task(path, n:int, repeats:int, record:dict|None=None)->dict|None:
+    "A finished task's result, or `None` (with a warning) if the file is unreadable, has the wrong shape or, given `record`, was made by other parameters."
     try:
-        with np.load(path) as z: res = {k: z[k] for k in ('consensus', 'q', 'zrand')}
+        with np.load(path) as z:
+            res = {k: z[k] for k in ('consensus', 'q', 'zrand')}
+            old = json.loads(str(z['record'])) if 'record' in z.files else None
+        if record is not None and old != record:
+            differ = 'no record' if not isinstance(old, dict) else ', '.join(k for k in record if old.get(k) != record[k])
+            warnings.warn(f"checkpoint {path} was made by other parameters ({differ}); ignoring it and recomputing")
+            return None
         if res['consensus'].shape == (n,) and res['q'].shape == (repeats,) and res['zrand'].shape == (repeats*(repeats-1)//2,):
             return res
         problem = 'arrays of the wrong shape'
@@ -67,7 +79,11 @@ def _check_manifest(out_dir:Path, manifest:dict):
     "Write `sweep.json`, or check that an existing one describes the same sweep."
     path = out_dir/'sweep.json'
     if path.exists():
-        old = json.loads(path.read_text())
+        try: old = json.loads(path.read_text())
+        except (UnicodeDecodeError, json.JSONDecodeError) as e: old = e
+        if not isinstance(old, dict):
+            raise ValueError(f"{path} is not a sweep manifest (unreadable JSON: {old}); "
+                             "use another out_dir, or delete that file to start the sweep afresh")
         same = {k: old.get(k) == manifest[k] for k in ('gammas', 'repeats', 'B', 'seed', 'engine')}
         same['algorithm'] = old.get('algorithm', 'louvain') == manifest['algorithm']   # older files: Louvain
         same['modes'] = all(old.get('modes', {}).get(k, h) == h for k, h in manifest['modes'].items())
@@ -77,6 +93,31 @@ def _check_manifest(out_dir:Path, manifest:dict):
         manifest = dict(old, modes={**old.get('modes', {}), **manifest['modes']},
                         **({'inputs': manifest['inputs']} if 'inputs' in manifest else {}))
     atomic_write(path, lambda f: f.write(json.dumps(manifest, indent=1).encode()))
+
+def _flock(fd:int)->bool:
+    "Try to take an exclusive `flock` on `fd` without waiting: True if taken, False if another holder has it."
+    import fcntl
+    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); return True
+    except BlockingIOError: return False
+
+@contextlib.contextmanager
+def _locked(folder:Path):
+    "Hold an exclusive lock on `folder` while the block runs: a `flock` of the folder itself, so no file is written."
+    try: import fcntl
+    except ImportError: yield; return     # no flock on this platform: sweeps into one folder must not overlap
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try: got = _flock(fd)
+        except OSError:                   # e.g. NFS locks only files open for writing: lock a file in the folder instead
+            os.close(fd); fd = -1
+            fd = os.open(Path(folder)/'.sweep.lock', os.O_RDWR | os.O_CREAT, 0o644)
+            got = _flock(fd)
+        if not got:
+            warnings.warn(f"another sweep is running in {folder}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        if fd >= 0: os.close(fd)          # closing the descriptor releases the lock, also when the process dies
 
 # %% ../nbs/03_sweep.ipynb #45732bdb
 def _run_loky(todo, modes, args, n_jobs, algorithm):
@@ -110,6 +151,37 @@ def check_gammas(gammas)->np.ndarray:
     if len(np.unique(np.round(g, 4))) != len(g): raise ValueError(f"gammas must be distinct (to 4 decimals), got {gammas}")
     return g
 
+# %% ../nbs/03_sweep.ipynb #6d2f1b88
+def _check_seed(seed)->int:
+    "The master seed as an int >= 0 (it is recorded in sweep.json and in every task file); else a `ValueError` naming it."
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    return int(seed)
+
+def _check_mode_names(names)->list:
+    "The mode names as strings; `ValueError` naming any that cannot safely be part of a file name."
+    names = [str(k) for k in names]
+    bad = [k for k in names if not re.fullmatch(r'[A-Za-z0-9][A-Za-z0-9._-]{0,99}', k)]
+    if bad: raise ValueError(f"modes: name(s) {bad} must be letters, digits, '.', '-' or '_' (starting with a letter "
+                             "or digit, at most 100 characters): they become file names")
+    folded = [k.lower() for k in names]
+    if len(set(folded)) != len(names):
+        raise ValueError(f"modes: names {sorted(k for k in names if folded.count(k.lower()) > 1)} would share files "
+                         "(the same name, or names differing only in case)")
+    return names
+
+def _check_out_dir(out_dir)->Path|None:
+    "`out_dir` as a Path (None stays None); `ValueError` if it is empty or it, or a folder above it, is a file."
+    if out_dir is None: return None
+    if not isinstance(out_dir, (str, os.PathLike)) or not str(out_dir).strip():
+        raise ValueError(f"out_dir must be a folder path, got {out_dir!r}")
+    p = Path(out_dir)
+    for q in (p, *p.parents):
+        if q.exists():
+            if not q.is_dir(): raise ValueError(f"out_dir: {q} exists and is not a folder")
+            break
+    return p
+
 # %% ../nbs/03_sweep.ipynb #8a1adac3
 def sweep(
     modes:dict,                # name → prepared connectivity matrix (e.g. `fisher_z` of a raw mode)
@@ -127,24 +199,31 @@ def sweep(
 )->dict:                       # name → dict(assignments=n × G, q=G × repeats, zrand=G × pairs)
     "Consensus modularity of every mode at every γ, seeded per task, saved atomically and resumable."
     if not isinstance(modes, dict) or not modes: raise ValueError("modes must be a non-empty dict name → matrix")
-    modes = {str(k): check_connectivity(A, name=f"modes[{k!r}]") for k, A in modes.items()}
+    modes = {k: check_connectivity(A, name=f"modes[{k!r}]") for k, A in zip(_check_mode_names(modes), modes.values())}
     gammas = check_gammas(gammas)
     check_algorithm(algorithm)
-    if int(repeats) != repeats or repeats < 1: raise ValueError(f"repeats must be an integer >= 1, got {repeats}")
-    if backend not in ('loky', 'dask'): raise ValueError(f"backend must be 'loky' or 'dask', got {backend!r}")
+    B, backend = check_choice(B, 'B', NULL_MODELS), check_choice(backend, 'backend', ('loky', 'dask'))
+    repeats, n_jobs, seed = check_count(repeats, 'repeats', 1), check_count(n_jobs, 'n_jobs', 1), _check_seed(seed)
     if backend == 'dask' and scheduler is None: raise ValueError("backend='dask' needs scheduler= (an address or a Client)")
-    if int(n_jobs) != n_jobs or n_jobs < 1: raise ValueError(f"n_jobs must be an integer >= 1, got {n_jobs}")
-    repeats, args = int(repeats), (B, int(repeats), int(seed))
+    if inputs is not None and not isinstance(inputs, dict): raise ValueError(f"inputs must be a dict or None, got {type(inputs).__name__}")
+    out_dir, args = _check_out_dir(out_dir), (B, repeats, seed)
+    if out_dir is None: return _sweep(modes, gammas, args, n_jobs, backend, scheduler, None, progress, algorithm, None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(out_dir):   # one writer at a time; the next one then finds this one's sweep.json
+        manifest = _manifest(modes, gammas, repeats, B, seed, algorithm, inputs)
+        _check_manifest(out_dir, manifest)
+        return _sweep(modes, gammas, args, n_jobs, backend, scheduler, out_dir, progress, algorithm, manifest['modes'])
 
+def _sweep(modes, gammas, args, n_jobs, backend, scheduler, out_dir, progress, algorithm, hashes):
+    "The body of `sweep`, its arguments checked (and `out_dir`, if any, locked): load what is done, run the rest, save."
+    B, repeats, seed = args
+    def record(mode, g): return task_record(mode, g, B, repeats, seed, algorithm, hashes[mode])
     results, todo = {}, []
-    if out_dir is not None:
-        out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-        _check_manifest(out_dir, _manifest(modes, gammas, repeats, B, seed, algorithm, inputs))
     for mode, A in modes.items():
         for g in gammas:
             res = None
             if out_dir is not None and task_path(out_dir, mode, g).exists():
-                res = load_task(task_path(out_dir, mode, g), len(A), repeats)
+                res = load_task(task_path(out_dir, mode, g), len(A), repeats, record(mode, float(g)))
             if res is None: todo.append((mode, float(g)))
             else: results[mode, round(float(g), 4)] = res
 
@@ -152,7 +231,7 @@ def sweep(
            else _run_loky(todo, modes, args, n_jobs, algorithm))
     with tqdm(total=len(modes) * len(gammas), initial=len(results), disable=not progress, desc='sweep', unit='task') as bar:
         for mode, g, res in run:
-            if out_dir is not None: save_task(task_path(out_dir, mode, g), res)
+            if out_dir is not None: save_task(task_path(out_dir, mode, g), res, record(mode, g))
             results[mode, round(g, 4)] = res
             bar.set_postfix_str(f'{mode} γ={g:g}'); bar.update()
 

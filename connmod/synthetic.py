@@ -5,6 +5,7 @@
 # %% ../nbs/10_synthetic.ipynb #9f38f670
 from __future__ import annotations
 import numpy as np
+from .datasets import check_seed
 
 # %% auto #0
 __all__ = ['ESTIMATES', 'sample_estimate', 'make_synthetic']
@@ -73,7 +74,7 @@ def make_synthetic(
     snr_db, rho = _pair('snr_db', snr_db), _pair('rho', rho, lo=0, hi=1)
     bias_fraction, bias_reduction = _pair('bias_fraction', bias_fraction, lo=0, hi=1), _pair('bias_reduction', bias_reduction, lo=0, hi=1)
     if n_subnetworks[1] * min_size > n: raise ValueError(f"n_subnetworks {n_subnetworks} does not fit {n} nodes with min_size {min_size}")
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed)  # an error that names `seed`, not numpy's
     N = int(rng.integers(n_subnetworks[0], n_subnetworks[1] + 1))
     r = rng.integers(size_jitter[0], size_jitter[1] + 1, N)
     sizes = _block_sizes(n, N, r, fit_sizes, min_size, rng)

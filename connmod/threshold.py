@@ -5,7 +5,7 @@
 # %% ../nbs/07_threshold.ipynb #12b20440
 from __future__ import annotations
 import numpy as np
-from .datasets import check_connectivity
+from .datasets import check_connectivity, check_count, check_number
 
 # %% auto #0
 __all__ = ['n_edges', 'global_threshold', 'row_normalise', 'local_threshold', 'max_spanning_tree', 'neighbour_rank', 'mst_knn',
@@ -14,14 +14,14 @@ __all__ = ['n_edges', 'global_threshold', 'row_normalise', 'local_threshold', 'm
 # %% ../nbs/07_threshold.ipynb #e2bf9ca2
 def n_edges(n:int, density:float)->int:
     "Number of undirected edges `K = round(density · n(n−1)/2)` (halves up) kept at `density` on `n` nodes."
+    n, density = check_count(n, 'n', 0), check_number(density, 'density', 0, hi=1)
     return int(np.floor(density * n * (n - 1) / 2 + 0.5))
 
 def _check_density(C, density, name='C'):
     "Validate `C` (zero its diagonal) and `density`; return `(C, K)`."
     C = check_connectivity(C, name).copy()
     np.fill_diagonal(C, 0)
-    try: density = float(density)
-    except (TypeError, ValueError): raise ValueError(f"density must be a number in (0, 1], got {density!r}") from None
+    density = check_number(density, 'density')     # a real number (a string such as '0.5' is refused), finite
     if not (0 < density <= 1): raise ValueError(f"density must be in (0, 1], got {density}")
     n = len(C); K = n_edges(n, density)
     if K < 1: raise ValueError(f"density {density} keeps no edge on {n} nodes; the smallest usable density is {1/(n*(n-1)):.3g}")

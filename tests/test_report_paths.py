@@ -27,4 +27,4 @@ def test_connmod_ltmr_reads_a_relative_matrix_path(tmp_path):
     assert len((tmp_path/'res'/'labels.csv').read_text().splitlines()) == 25
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != 'connmod-ltmr') == ['in', 'res']  # no .failed, no temporary folder
     r = subprocess.run(cmd + ['--matrix', 'in/absent.csv', '--out', 'never', '--quiet'], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 1 and r.stderr == 'connmod-ltmr: error: path: no such file: in/absent.csv\n'  # as typed, in one line
+    assert r.returncode == 2 and r.stderr == 'connmod-ltmr: error: path: no such file: in/absent.csv\n'  # as typed, in one line

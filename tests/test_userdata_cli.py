@@ -66,5 +66,5 @@ def test_changed_file_is_not_resumed_and_bad_files_write_nothing(files, tmp_path
     assert r.returncode != 0 and 'other modes' in r.stderr
     bad = tmp_path/'ragged.csv'; bad.write_text('1,0.5\n0.5\n')
     r = run('--matrix', a, '--matrix', bad, '--gammas', '1', '--out', tmp_path/'E', '--quiet')
-    assert r.returncode == 1 and str(bad) in r.stderr and not (tmp_path/'E').exists()
+    assert r.returncode == 2 and str(bad) in r.stderr and not (tmp_path/'E').exists()
     assert r.stderr.startswith('connmod-sweep: error: ') and r.stderr.count('\n') == 1, r.stderr  # one line, no traceback

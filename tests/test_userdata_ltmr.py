@@ -62,7 +62,7 @@ def test_connmod_ltmr_refuses_bad_input_before_writing(user_matrix, tmp_path):
     for args, message in (([], 'pass variable='), (['--variable', 'fc', '--method', 'XYZ'], 'methods'),
                           (['--variable', 'fc', '--densities', '0,0.2'], 'densities')):
         r = connmod_ltmr(tmp_path, '--matrix', path, *args, '--out', tmp_path/'never', '--quiet')
-        assert r.returncode == 1 and message in r.stderr, (args, r.stderr[-1500:])
+        assert r.returncode == 2 and message in r.stderr, (args, r.stderr[-1500:])
         assert r.stderr.startswith('connmod-ltmr: error: ') and r.stderr.count('\n') == 1, r.stderr  # one line, no traceback
     assert not (tmp_path/'never').exists() and not list(tmp_path.glob('.never*'))
 

@@ -122,5 +122,5 @@ def test_the_command_line_says_what_is_wrong_in_one_line(user_files, tmp_path):
     d, _ = user_files
     r = subprocess.run([str(EXE), 'hansen', '--out', str(tmp_path/'out'), '-p', 'matrices', str(d), '-p', 'parcellation', 'schaefer300'],
                        capture_output=True, text=True, timeout=120)
-    assert r.returncode == 1 and r.stderr == 'connmod-report: error: parcellation: schaefer300 has 300 parcels but the matrices are 200 × 200\n'
+    assert r.returncode == 2 and r.stderr == 'connmod-report: error: parcellation: schaefer300 has 300 parcels but the matrices are 200 × 200\n'
     assert not (tmp_path/'out').exists()
