@@ -294,6 +294,9 @@ def check_hansen_params(
             raise ValueError(f"parcellation: {parc.name} has {parc.n_parcels} parcels but the matrices are {n} × {n}")
         rep = {} if representative is None else representative
     grid = check_gammas(GAMMAS if gammas is None else gammas)
+    if not isinstance(recompute, bool): raise ValueError(f"recompute must be True or False, got {recompute!r}")
+    if matrices is None and not recompute and not np.array_equal(grid, GAMMAS):
+        raise ValueError("a custom γ grid needs recompute=True (the published partitions are on 0.1 ... 6.0)")
     if not isinstance(rep, dict): raise ValueError("representative must be a dict mode → γ column index")
     if matrices is not None and set(rep) - set(names):
         raise ValueError(f"representative names {sorted(set(rep) - set(names))}, which are not among the matrices {names}")
@@ -304,6 +307,4 @@ def check_hansen_params(
     for name, v, lo in (('repeats', repeats, 1), ('jobs', jobs, 1), ('n_spins', n_spins, 1), ('seed', seed, 0)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < lo: raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
     if not isinstance(recompute, bool) or not isinstance(surfaces, bool): raise ValueError("recompute and surfaces must be True or False")
-    if matrices is None and not recompute and not np.array_equal(grid, GAMMAS):
-        raise ValueError("a custom γ grid needs recompute=True (the published partitions are on 0.1 ... 6.0)")
     return names, grid, {m: rep[m] for m in names if m in rep}
