@@ -24,7 +24,7 @@ def one_line_errors(
         def run(*args, **kwargs):
             try: return f(*args, **kwargs)
             except (ValueError, TypeError, FileNotFoundError, ConnectionError, ReportFailed) as e:
-                if Path(sys.argv[0]).name != prog or os.environ.get('CONNMOD_DEBUG'): raise
+                if Path(sys.argv[0]).name != prog or '--debug' in sys.argv[1:] or os.environ.get('CONNMOD_DEBUG'): raise
                 print(f"{prog}: error: {' '.join(str(e).split())}", file=sys.stderr)
                 sys.exit(2)
         return run
@@ -48,6 +48,7 @@ def modes_summary(data_dir=None)->str:
 def fetch(
     data_dir:str=None, # cache folder (default: $CONNMOD_DATA, else the per-user cache)
     quiet:bool=False,  # print only the dataset root
+    debug:bool=False,  # on an error, show the Python traceback
 ):
     "Download (once) and verify the Hansen et al. 2023 data, then summarise the seven connectivity modes."
     root = fetch_hansen_manynetworks(data_dir, progress=not quiet)
@@ -63,7 +64,7 @@ def parse_gammas(spec:str)->np.ndarray:
             if start > stop: raise ValueError(f'start {start:g} is above stop {stop:g}')
             return np.round(np.arange(start, stop + step / 2, step), 6)
         return np.array([float(x) for x in spec.split(',') if x.strip()])
-    except ValueError as e: raise ValueError(f"cannot read γ values from {spec!r} ({e}); use '0.5,1,2' or '0.1:6.0:0.1'") from None
+    except ValueError as e: raise ValueError(f"gammas: cannot read γ values from {spec!r} ({e}); use '0.5,1,2' or '0.1:6.0:0.1'") from None
 
 # %% ../nbs/90_cli.ipynb #9a67cbe1
 @call_parse
@@ -83,6 +84,7 @@ def sweep_cmd(
     out:str='connmod-sweep',  # output folder (resumable)
     data_dir:str=None,        # Hansen data folder (default: $CONNMOD_DATA, else the per-user cache)
     quiet:bool=False,         # no progress bar
+    debug:bool=False,         # on an error, show the Python traceback
     algorithm:str='louvain',  # 'louvain' or 'leiden'
 ):
     "Consensus modularity of the Hansen modes (or of your matrices) over a γ sweep, saved (and resumable) in `--out`."
@@ -120,6 +122,7 @@ def report_cmd(argv=None):
                     help='a papermill parameter (repeatable)')
     ap.add_argument('--quick', action='store_true', help="use the notebook's quick defaults instead of the full run")
     ap.add_argument('--quiet', action='store_true', help='no progress bar')
+    ap.add_argument('--debug', action='store_true', help='on an error, show the Python traceback')
     a = ap.parse_args(argv)
     params = {} if a.quick else full_params(a.name)
     params.update({k: parse_value(v) for k, v in a.parameter})
@@ -142,12 +145,15 @@ def ltmr_cmd(
     scheduler:str=None,       # Dask scheduler address (instead of local processes)
     out:str='connmod-ltmr',   # output folder (replaced only when the run succeeds)
     quiet:bool=False,         # no progress bar
+    debug:bool=False,         # on an error, show the Python traceback
 ):
     "Extract subnetworks from your matrix with the LTMR paper's methods at the given densities; labels, figures and a summary in `--out`."
     from connmod.report import run_report
     from connmod.evaluate import METHODS
     if matrix is None: raise ValueError("--matrix FILE is required")
     methods = list(METHODS) if method.strip() == 'all' else [m.strip() for m in method.split(',') if m.strip()]
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods: raise ValueError(f"method: unknown {unknown or method!r}; choose from {', '.join(METHODS)} or 'all'")
     try: ds = [float(x) for x in densities.split(',') if x.strip()]
     except ValueError: raise ValueError(f"densities: cannot read {densities!r}; use e.g. '0.1,0.2'") from None
     params = dict(matrix=matrix, variable=variable, transform=transform, densities=ds, methods=methods, m_rule=m_rule,

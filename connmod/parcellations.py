@@ -166,6 +166,8 @@ def load_parcellation(
 )->Parcellation|None:
     "The parcellation `spec` names, or `None` for none."
     if spec is None or isinstance(spec, Parcellation): return spec
+    if not isinstance(spec, (str, Path, tuple, list)):
+        raise TypeError(f"parcellation must be None, 'none', 'schaefer<N>', a label file or a (left, right) pair of files, got {spec!r}")
     if isinstance(spec, str):
         s = spec.strip().lower().replace('-', '').replace('_', '')
         if s == 'none': return None

@@ -57,7 +57,8 @@ def plot_modes(
 # %% ../nbs/05_plotting.ipynb #96b18a6c
 def n_communities(assignments:np.ndarray)->np.ndarray:
     "Number of communities in each column of an n × G assignment array."
-    return np.array([len(np.unique(c)) for c in np.asarray(assignments).T])
+    from connmod.datasets import check_labels
+    return np.array([len(np.unique(c)) for c in check_labels(assignments, 'assignments', 2).T])
 
 def plot_community_counts(
     assignments:dict,      # short name → n × G assignments
@@ -83,6 +84,8 @@ def plot_community_counts(
 # %% ../nbs/05_plotting.ipynb #cd04e06e
 def community_cmap(k:int)->ListedColormap:
     "A categorical colormap with `k` distinct colours (tab10, then tab20 beyond 10)."
+    from connmod.datasets import check_count
+    k = check_count(k, 'k')
     base = plt.get_cmap('tab10' if k <= 10 else 'tab20')
     return ListedColormap([base(i % base.N) for i in range(k)], name=f'communities{k}')
 

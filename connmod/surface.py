@@ -164,6 +164,8 @@ NAN_COLOR = (0.7, 0.7, 0.7)
 
 def category_colours(k:int, cmap='Spectral')->np.ndarray:
     "`k` RGB colours (k × 3, in [0, 1]) for categories: spread over `cmap`, or the first `k` of a small qualitative map."
+    from connmod.datasets import check_count
+    k = check_count(k, 'k')
     import matplotlib as mpl
     cm = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
     if isinstance(cm, mpl.colors.ListedColormap) and k <= cm.N <= 20: return np.asarray(cm.colors, dtype=float)[:k, :3]

@@ -7,6 +7,7 @@ import pytest
 
 from connmod import louvain as lv, consensus as cs, spectral as sp, threshold as th, evaluate as ev
 from connmod import datasets as ds, synthetic as sy, compare as cp, matrices as mx, multilayer as ml
+from connmod import parcellations as pc, report as rp, plotting as pl, surface as sf
 
 # A 12-node graph of three planted blocks, its signed twin, and partitions of it.
 _blocks = np.repeat([0, 1, 2], 4)
@@ -196,6 +197,21 @@ case('stable_gamma-assignments-nan', 'assignments', lambda: cp.stable_gamma(np.c
 case('partition_similarity-partitions-nan', 'partitions', lambda: cp.partition_similarity([NAN_L, L]))
 case('spin_permutations-method', 'method', lambda: cp.spin_permutations(np.zeros((4, 3)), np.array([0, 0, 1, 1]), n_spins=2, method='x'))
 
+# --- plotting, surface, parcellations, report ------------------------------------------------------------------
+for k in [0, -1, 2.5, 'x']:
+    case(f'community_cmap-k-{k!r}', 'k', lambda k=k: pl.community_cmap(k))
+    case(f'category_colours-k-{k!r}', 'k', lambda k=k: sf.category_colours(k))
+case('n_communities-assignments-nan', 'assignments', lambda: pl.n_communities(np.column_stack([NAN_L, L])))
+case('n_communities-assignments-1d', 'assignments', lambda: pl.n_communities(L))
+case('plot_surface-values', 'values', lambda: sf.plot_surface(np.ones(5)))
+case('parcels_to_vertices-labels', 'labels', lambda: sf.parcels_to_vertices(np.ones(3), np.array([1, 2, 5])))
+for spec in ['schaefer150', '/nonexistent/labels.gii', 3]:
+    case(f'load_parcellation-{spec!r}', 'parcellation', lambda spec=spec: pc.load_parcellation(spec))
+case('report_notebook-name', 'report', lambda: rp.report_notebook('nope'))
+case('check_params-unknown', 'zzz', lambda: rp.check_params('hansen', {'zzz': 1}))
+case('check_params-n_spins', 'n_spins', lambda: rp.check_params('hansen', {'n_spins': 0}))
+case('run_report-name', 'report', lambda: rp.run_report('nope', '/nonexistent-parent/never'))
+
 # --- matrices ------------------------------------------------------------------------------------------------
 case('read_matrix-path-missing', 'path', lambda: mx.read_matrix('/nonexistent/m.npy'))
 case('read_matrices-transform', 'transform', lambda: mx.read_matrices({'a': W}, transform='log'))
@@ -247,7 +263,9 @@ CLI = [('connmod-sweep', _SWEEP + ['--repeats', '0'], 'repeats'),
        ('connmod-ltmr', _LTMR + ['--densities', '2'], 'densities'),
        ('connmod-ltmr', _LTMR + ['--m_rule', 'guess'], 'm_rule'),
        ('connmod-ltmr', _LTMR + ['--transform', 'log'], 'transform'),
-       ('connmod-ltmr', _LTMR + ['--seed', '-1'], 'seed')]
+       ('connmod-ltmr', _LTMR + ['--seed', '-1'], 'seed'),
+       ('connmod-ltmr', _LTMR + ['--method', 'LTMX'], 'method'),
+       ('connmod-sweep', _SWEEP + ['--gammas', '1:0:0.1'], 'gammas')]
 
 
 @pytest.mark.timeout(60)

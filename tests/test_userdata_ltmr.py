@@ -59,7 +59,7 @@ def test_connmod_ltmr_writes_labels_per_method_and_density(user_matrix, tmp_path
 
 def test_connmod_ltmr_refuses_bad_input_before_writing(user_matrix, tmp_path):
     path, _ = user_matrix
-    for args, message in (([], 'pass variable='), (['--variable', 'fc', '--method', 'XYZ'], 'methods'),
+    for args, message in (([], 'pass variable='), (['--variable', 'fc', '--method', 'XYZ'], 'method: unknown'),
                           (['--variable', 'fc', '--densities', '0,0.2'], 'densities')):
         r = connmod_ltmr(tmp_path, '--matrix', path, *args, '--out', tmp_path/'never', '--quiet')
         assert r.returncode == 2 and message in r.stderr, (args, r.stderr[-1500:])
