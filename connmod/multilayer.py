@@ -8,7 +8,7 @@ import numpy as np
 import numba
 from numba import njit, prange
 from .datasets import check_connectivity
-from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, _refine_ref, _refine_nb, _shuffle, _uniform, _weight_ref, _weight_nb
+from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, _refine_ref, _refine_nb, _shuffle, _uniform, _weight_ref, _weight_nb, _first_seen_nb
 from .consensus import agreement_matrix, null_threshold, consensus_partition, ari
 
 # %% auto #0
@@ -376,15 +376,6 @@ def _moves_nb(Bk, m, state, tol, w):
                 t = pos[a]; nact -= 1; act[t] = act[nact]; pos[act[t]] = t; pos[a] = -1
         if not moved: return moved_any, state
         moved_any = True
-
-@njit(cache=True)
-def _first_seen_nb(m):
-    "0-based labels in order of first appearance, and their number."
-    new = np.full(m.max() + 1, -1, np.int64); out = np.empty(m.size, np.int64); k = 0
-    for i in range(m.size):
-        if new[m[i]] < 0: new[m[i]] = k; k += 1
-        out[i] = new[m[i]]
-    return out, k
 
 @njit(cache=True)
 def _aggregate_layers_nb(Bs, c, m, k):
