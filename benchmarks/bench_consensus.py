@@ -22,9 +22,10 @@ import numpy as np
 import numba
 
 t0 = time.perf_counter()
-from connmod.louvain import louvain, louvain_runs
-from connmod.consensus import consensus_modularity, ari
-from connmod.datasets import load_modes, load_published_communities, fisher_z, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS
+from connmod.engine.louvain import louvain, louvain_runs
+from connmod.engine.consensus import consensus_modularity, ari
+from connmod.modes.datasets import load_modes, load_published_communities, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS
+from connmod.matrices import fisher_z
 t_import = time.perf_counter() - t0
 
 try:
@@ -49,7 +50,7 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
     _, t_first_cons = timed(consensus_modularity, W_small, repeats=4, seed=0)
     import os
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work inflates every time below)")
-    print(f"import connmod.louvain/consensus: {t_import:.2f} s; first calls (JIT compile, or load of the numba "
+    print(f"import connmod.engine.louvain/consensus: {t_import:.2f} s; first calls (JIT compile, or load of the numba "
           f"cache): louvain {t_first:.2f} s, louvain_runs {t_first_runs:.2f} s, consensus {t_first_cons:.2f} s\n")
 
     modes = {k: fisher_z(A) for k, A in load_modes().items()}

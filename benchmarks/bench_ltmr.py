@@ -9,9 +9,9 @@ Prints the times, the machine load, and the tables beside the paper with the cla
 """
 import argparse, os, time
 import numpy as np
-from connmod.evaluate import METHODS
-from connmod.ltmr import (run_runs, summarise, claim_sentence, table_markdown, factorial_design, run_options, audit_cells,
-                          SYNTHETIC_FULL, SENSITIVITY_FULL, PAPER_SYNTHETIC)
+from connmod.ltmr.evaluate import METHODS
+from connmod.ltmr.grids import run_runs, summarise, claim_sentence, table_markdown, factorial_design, run_options, audit_cells, PAPER_SYNTHETIC
+from connmod.report.ltmr import SYNTHETIC_FULL, SENSITIVITY_FULL
 
 
 def main():

@@ -13,7 +13,7 @@ Against the same quality function in the same process:
 - leidenalg's multiplex optimiser (GPL, a dev-only peer) on the positive parts of the layers, where the
   per-layer quality is ordinary modularity: one RBConfiguration layer per mode weighted by 1 / (2 m_s) and the
   coupling as a CPM layer with resolution 0, i.e. GenLouvain's multislice model, scored with
-  `connmod.multilayer.multilayer_q` on the same positive layers (target: mean Q of connmod >= leidenalg's).
+  `connmod.engine.multilayer.multilayer_q` on the same positive layers (target: mean Q of connmod >= leidenalg's).
   connmod runs `--q-seeds` seeds of each engine; leidenalg (seconds per run) `--peer-seeds` at (γ, ω) = (1, 0.02),
   the point where the two are closest, and a sixth of that (at least 2) at the others, where the gap is several
   standard errors already (20-30 leidenalg runs there put every connmod engine 4-21 s.e. above).
@@ -32,10 +32,10 @@ import numpy as np
 import numba
 
 t0 = time.perf_counter()
-from connmod.multilayer import (supra_modularity, supra_matrix, multilayer_louvain, multilayer_runs, multilayer_q,
-                                multilayer_consensus, cross_modal_consistency)
-from connmod.louvain import louvain
-from connmod.datasets import load_modes, fisher_z
+from connmod.engine.multilayer import supra_modularity, supra_matrix, multilayer_louvain, multilayer_runs, multilayer_q, multilayer_consensus, cross_modal_consistency
+from connmod.engine.louvain import louvain
+from connmod.modes.datasets import load_modes
+from connmod.matrices import fisher_z
 t_import = time.perf_counter() - t0
 
 try:
@@ -78,7 +78,7 @@ def main(seeds=40, q_seeds=100, peer_seeds=20, points=((1.0, 0.02), (1.0, 0.1), 
     _, t_first = timed(multilayer_louvain, Z, 1.0, 0.1, seed=0)
     _, t_first_runs = timed(multilayer_runs, Z, 1.0, 0.1, repeats=2, seed=0)
     _, t_first_leiden = timed(multilayer_runs, Z, 1.0, 0.1, repeats=2, seed=0, algorithm='leiden')
-    print(f"import connmod.multilayer: {t_import:.2f} s; first calls (JIT compile or numba cache load): "
+    print(f"import connmod.engine.multilayer: {t_import:.2f} s; first calls (JIT compile or numba cache load): "
           f"multilayer_louvain {t_first:.2f} s, multilayer_runs {t_first_runs:.2f} s (Leiden {t_first_leiden:.2f} s); load average "
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores, numba threads {n_threads}\n")
 

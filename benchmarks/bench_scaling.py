@@ -7,7 +7,7 @@ Two families of graphs, built at every n from one seed:
   hansen    dense signed matrices like the Hansen et al. modes: Fisher z of the correlations of n signals that load on
             n / 50 hidden modules (200 samples), 'negative_asym' null for the signed methods.
 Methods, one run at a time (a lone call, as a user makes it, with its input checks and B built inside):
-  connmod louvain and connmod leiden (`connmod.louvain.louvain`), bctpy `community_louvain` (same B), and, on
+  connmod louvain and connmod leiden (`connmod.engine.louvain.louvain`), bctpy `community_louvain` (same B), and, on
   positive graphs only (the planted graphs and the positive part of the hansen graphs, 'modularity' null, which is
   all they optimise), igraph `community_multilevel` and `community_leiden` (modularity, iterated to convergence;
   graphs built and igraph's random generator seeded outside the timing). Each (method, family, n) is timed over enough runs to fill ~1 s (at least
@@ -32,8 +32,9 @@ import argparse, os, random, time
 import numpy as np
 import numba
 
-from connmod.louvain import louvain, louvain_runs, modularity_q
-from connmod.datasets import fisher_z, atomic_write
+from connmod.engine.louvain import louvain, louvain_runs, modularity_q
+from connmod.matrices import fisher_z
+from connmod.io import atomic_write
 
 try: import bct
 except ImportError: bct = None
@@ -161,7 +162,7 @@ def main(sizes, out, budget, seeds=100):
 
     hansen_vs = []
     if os.environ.get('CONNMOD_DATA') and ig is not None:      # the positive part of the seven Hansen modes
-        from connmod.datasets import load_modes
+        from connmod.modes.datasets import load_modes
         for k, A in load_modes().items():
             Wp = np.maximum(fisher_z(A), 0)
             call = positive_methods(Wp)['connmod leiden (+)'][0]

@@ -8,8 +8,9 @@ memory does not grow with the number of tasks beyond the results it returns. `--
 sweep with Leiden (the 240 s target is set for Louvain, the default).
 """
 import argparse, os, resource, tempfile, time
-from connmod.datasets import load_modes, fisher_z, GAMMAS
-from connmod.sweep import sweep
+from connmod.modes.datasets import load_modes, GAMMAS
+from connmod.matrices import fisher_z
+from connmod.engine.sweep import sweep
 
 
 def timed(**kw):

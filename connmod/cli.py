@@ -10,15 +10,15 @@ import functools, json, os, sys
 from pathlib import Path
 from fastcore.script import call_parse, Param
 import numpy as np
-from .datasets import (MODES, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS, fetch_hansen_manynetworks,
-                              load_modes, load_published_communities, fisher_z)
+from .modes.datasets import MODES, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS, fetch_hansen_manynetworks, load_modes, load_published_communities
+from .matrices import fisher_z
 
 # %% ../nbs/90_cli.ipynb #e5f6a7b8
 def one_line_errors(
     prog:str,              # the console script's name, e.g. 'connmod-sweep'
 ):
     "Decorator: run as the console script `prog`, a bad input (`ValueError`, `TypeError`, `FileNotFoundError`, `ConnectionError`) or a failed report ends it with one line on stderr and exit status 2."
-    from connmod.report import ReportFailed
+    from connmod.report.run import ReportFailed
     def deco(f):
         @functools.wraps(f)
         def run(*args, **kwargs):
@@ -88,10 +88,10 @@ def sweep_cmd(
     algorithm:str='louvain',  # 'louvain' or 'leiden'
 ):
     "Consensus modularity of the Hansen modes (or of your matrices) over a γ sweep, saved (and resumable) in `--out`."
-    from connmod.sweep import sweep
-    from connmod.compare import parse_modes
-    from connmod.plotting import n_communities
-    from connmod.louvain import check_algorithm
+    from connmod.engine.sweep import sweep
+    from connmod.report.hansen import parse_modes
+    from connmod.modes.plotting import n_communities
+    from connmod.engine.louvain import check_algorithm
     from connmod.matrices import read_matrices, matrices_record
     check_algorithm(algorithm)
     gs = parse_gammas(gammas)
@@ -114,7 +114,7 @@ def sweep_cmd(
 def report_cmd(argv=None):
     "Run a connmod report notebook with papermill: `connmod-report NAME --out DIR [-p NAME VALUE]... [--quick]`."
     import argparse
-    from connmod.report import REPORTS, run_report, full_params, parse_value
+    from connmod.report.run import REPORTS, run_report, full_params, parse_value
     ap = argparse.ArgumentParser(prog='connmod-report', description=report_cmd.__doc__)
     ap.add_argument('name', choices=list(REPORTS), help='which report')
     ap.add_argument('--out', required=True, help='output folder (replaced only if the report succeeds)')
@@ -136,7 +136,7 @@ def ltmr_cmd(
     matrix:str=None,          # your matrix file (.npy .npz .csv .tsv .txt .mat)
     densities:str='0.1,0.2',  # graph densities, comma-separated, each in (0, 1]
     method:str='LTMR',        # GT, LT, MST-kNN, GTMR or LTMR; several separated by commas, or 'all'
-    m_rule:str='laplacian',   # how many subnetworks (connmod.evaluate.M_RULES); 'true' takes --n_subnetworks
+    m_rule:str='laplacian',   # how many subnetworks (connmod.ltmr.evaluate.M_RULES); 'true' takes --n_subnetworks
     n_subnetworks:int=None,   # the number of subnetworks, with --m_rule true
     variable:str=None,        # the array's name inside a .npz or .mat holding several
     transform:str='none',     # 'none' (as read) or 'fisher_z' (correlation matrices)
@@ -148,8 +148,8 @@ def ltmr_cmd(
     debug:bool=False,         # on an error, show the Python traceback
 ):
     "Extract subnetworks from your matrix with the LTMR paper's methods at the given densities; labels, figures and a summary in `--out`."
-    from connmod.report import run_report
-    from connmod.evaluate import METHODS
+    from connmod.report.run import run_report
+    from connmod.ltmr.evaluate import METHODS
     if matrix is None: raise ValueError("--matrix FILE is required")
     methods = list(METHODS) if method.strip() == 'all' else [m.strip() for m in method.split(',') if m.strip()]
     unknown = [m for m in methods if m not in METHODS]

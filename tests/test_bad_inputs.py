@@ -5,9 +5,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from connmod import louvain as lv, consensus as cs, spectral as sp, threshold as th, evaluate as ev
-from connmod import datasets as ds, synthetic as sy, compare as cp, matrices as mx, multilayer as ml
-from connmod import parcellations as pc, report as rp, plotting as pl, surface as sf
+from connmod.engine import louvain as lv, consensus as cs
+from connmod.ltmr import spectral as sp, threshold as th, evaluate as ev
+from connmod.modes import datasets as ds, compare as cp
+from connmod.ltmr import synthetic as sy
+from connmod import matrices as mx, checks as ck
+from connmod.engine import multilayer as ml
+from connmod.modes import parcellations as pc, plotting as pl, surface as sf
+from connmod.report import run as rp, hansen as rh
 
 # A 12-node graph of three planted blocks, its signed twin, and partitions of it.
 _blocks = np.repeat([0, 1, 2], 4)
@@ -167,15 +172,15 @@ case('extract_subnetworks-negative', 'negative', lambda: ev.extract_subnetworks(
 case('extract_subnetworks-m', 'm', lambda: ev.extract_subnetworks(C, 0.3, m='guess', seed=0))
 
 # --- datasets ------------------------------------------------------------------------------------------------
-case('fisher_z-A-unit', 'A', lambda: ds.fisher_z(np.ones((4, 4))))
-case('fisher_z-A-nan', 'A', lambda: ds.fisher_z(NAN_W / 10))
+case('fisher_z-A-unit', 'A', lambda: mx.fisher_z(np.ones((4, 4))))
+case('fisher_z-A-nan', 'A', lambda: mx.fisher_z(NAN_W / 10))
 case('load_schaefer_networks-n_parcels', 'n_parcels', lambda: ds.load_schaefer_networks(200))
 for f in ('load_modes', 'load_published_communities'):      # a typo must not create a folder and start a download
     case(f'{f}-data_dir-missing', 'data_dir', lambda f=f: getattr(ds, f)('/nonexistent/connmod-typo'))
 case('load_schaefer_networks-data_dir-missing', 'data_dir', lambda: ds.load_schaefer_networks(400, '/nonexistent/connmod-typo'))
 for x in ['x', None, np.nan]:
-    case(f'check_number-{x!r}', 'gamma', lambda x=x: ds.check_number(x, 'gamma', 0, lo_open=True))
-case('check_connectivity-name', 'M', lambda: ds.check_connectivity(np.ones((2, 3)), 'M'))
+    case(f'check_number-{x!r}', 'gamma', lambda x=x: ck.check_number(x, 'gamma', 0, lo_open=True))
+case('check_connectivity-name', 'M', lambda: ck.check_connectivity(np.ones((2, 3)), 'M'))
 
 # --- synthetic -----------------------------------------------------------------------------------------------
 for n in [100.5, 0, -5, 'x']:
@@ -188,7 +193,7 @@ case('sample_estimate-estimate', 'estimate', lambda: sy.sample_estimate(np.ones(
 
 # --- compare -------------------------------------------------------------------------------------------------
 case('partition_similarity-metric', 'metric', lambda: cp.partition_similarity(RUNS, metric='jaccard'))
-case('parse_modes-spec', 'mode', lambda: cp.parse_modes('gc,xx'))
+case('parse_modes-spec', 'mode', lambda: rh.parse_modes('gc,xx'))
 case('stable_gamma-min_k', 'min_k', lambda: cp.stable_gamma(RUNS, min_k=0))
 case('spin_permutations-n_spins', 'n_spins', lambda: cp.spin_permutations(np.zeros((4, 3)), np.array([0, 0, 1, 1]), n_spins=0))
 for pv in [1.5, -0.1]:

@@ -3,7 +3,9 @@ import hashlib, io, shutil, tarfile
 from pathlib import Path
 import numpy as np
 import pytest
-from connmod import datasets as ds
+from connmod.modes import datasets as ds
+from connmod.checks import check_connectivity
+from connmod.matrices import fisher_z
 
 PREFIX = f'hansen_many_networks-{ds.HANSEN_COMMIT}'
 
@@ -135,5 +137,5 @@ def test_local_copy_with_missing_file(local_copy):
     (np.ones((2, 3, 3)), '2-D'),
 ])
 def test_bad_matrices(bad, msg):
-    with pytest.raises(ValueError, match=msg): ds.check_connectivity(bad, name='C')
-    with pytest.raises(ValueError, match=msg): ds.fisher_z(bad)
+    with pytest.raises(ValueError, match=msg): check_connectivity(bad, name='C')
+    with pytest.raises(ValueError, match=msg): fisher_z(bad)

@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
-from connmod.report import run_report
-from connmod.plotting import MODE_COLORS, community_cmap
-from connmod.consensus import match_labels
-from connmod.compare import format_p, format_value
-from connmod.datasets import (MODES, YEO7, REPRESENTATIVE_GAMMA_COLUMNS, load_published_communities,
-                              load_schaefer_networks)
+from connmod.report.run import run_report
+from connmod.modes.plotting import MODE_COLORS, community_cmap
+from connmod.engine.consensus import match_labels
+from connmod.modes.compare import format_p, format_value
+from connmod.modes.datasets import MODES, YEO7, REPRESENTATIVE_GAMMA_COLUMNS, load_published_communities, load_schaefer_networks
 from test_surface import chroma_count
 from test_docs import CHROMIUM, DRIVER, browser, open_page, broken_links, not_blank  # noqa: F401 (browser: a fixture)
 

@@ -3,8 +3,7 @@ import os
 import numpy as np
 import pytest
 from scipy.sparse.csgraph import connected_components
-from connmod.louvain import (louvain, louvain_runs, leiden_reference, modularity_matrix, modularity_q, seed_states,
-                             best_single_move, _leiden_nb, _runs_nb, _tol, _theta)
+from connmod.engine.louvain import louvain, louvain_runs, leiden_reference, modularity_matrix, modularity_q, seed_states, best_single_move, _leiden_nb, _runs_nb, _tol, _theta
 
 
 def n_split(W, M):
@@ -56,7 +55,8 @@ def test_leiden_connected_at_several_resolutions():
 @pytest.fixture(scope='module')
 def hansen():
     if not os.environ.get('CONNMOD_DATA'): pytest.skip('CONNMOD_DATA not set')
-    from connmod.datasets import load_modes, fisher_z
+    from connmod.modes.datasets import load_modes
+    from connmod.matrices import fisher_z
     return {k: fisher_z(A) for k, A in load_modes().items()}
 
 

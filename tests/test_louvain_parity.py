@@ -3,11 +3,8 @@ import os
 from itertools import combinations
 import numpy as np
 import pytest
-from connmod.louvain import (louvain, louvain_runs, louvain_reference, modularity_matrix, modularity_q,
-                             modularity_matrix_reference,
-                             best_single_move, relabel, seed_states, _louvain_nb, _tol)
-from connmod.consensus import (consensus_modularity, zrand, zrand_all, agreement_matrix, match_labels, ari, nmi,
-                               null_threshold)
+from connmod.engine.louvain import louvain, louvain_runs, louvain_reference, modularity_matrix, modularity_q, modularity_matrix_reference, best_single_move, relabel, seed_states, _louvain_nb, _tol
+from connmod.engine.consensus import consensus_modularity, zrand, zrand_all, agreement_matrix, match_labels, ari, nmi, null_threshold
 
 bct = pytest.importorskip('bct')
 NULLS = ['modularity', 'potts', 'negative_sym', 'negative_asym']
@@ -42,7 +39,8 @@ def graph_for(B, seed):
 @pytest.fixture(scope='module')
 def hansen_ts():
     if not os.environ.get('CONNMOD_DATA'): pytest.skip('CONNMOD_DATA not set')
-    from connmod.datasets import load_modes, fisher_z
+    from connmod.modes.datasets import load_modes
+    from connmod.matrices import fisher_z
     return fisher_z(load_modes()['ts'])
 
 
@@ -224,7 +222,7 @@ def test_null_func_choices():
 def test_compile_notice_only_without_a_cached_copy(tmp_path, capsys, monkeypatch):
     "One line on stderr before a kernel with no cached copy is compiled; nothing once numba's cache holds it."
     import importlib, sys
-    import connmod.louvain as L
+    import connmod.engine.louvain as L
     L.modularity_q(np.ones((3, 3)) - np.eye(3), [1, 1, 2])   # compiles (or loads) L._q
     (tmp_path/'kern_mod.py').write_text("from numba import njit\n@njit(cache=True)\ndef f(x): return x + 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))

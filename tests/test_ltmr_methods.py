@@ -2,11 +2,10 @@
 import itertools
 import numpy as np
 import pytest
-from connmod.threshold import (global_threshold, local_threshold, mst_knn, fingerprint_similarity, reinforce,
-                               n_edges, row_normalise, max_spanning_tree, neighbour_rank, fig1_example)
-from connmod.spectral import ncut, n_subnetworks_laplacian, n_subnetworks_modularity
-from connmod.evaluate import dice_accuracy, dice_matrix, wilcoxon_compare, extract_subnetworks, method_graph, METHODS
-from connmod.synthetic import make_synthetic
+from connmod.ltmr.threshold import global_threshold, local_threshold, mst_knn, fingerprint_similarity, reinforce, n_edges, row_normalise, max_spanning_tree, neighbour_rank, fig1_example
+from connmod.ltmr.spectral import ncut, n_subnetworks_laplacian, n_subnetworks_modularity
+from connmod.ltmr.evaluate import dice_accuracy, dice_matrix, wilcoxon_compare, extract_subnetworks, method_graph, METHODS
+from connmod.ltmr.synthetic import make_synthetic
 
 THRESHOLDS = [global_threshold, local_threshold, mst_knn,
               lambda C, d, **kw: mst_knn(C, d, knn='node', **kw), lambda C, d, **kw: mst_knn(C, d, knn='global', **kw)]

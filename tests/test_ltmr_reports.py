@@ -1,12 +1,11 @@
-"The LTMR report notebooks run end to end through `connmod.report.run_report` with tiny parameters."
+"The LTMR report notebooks run end to end through `connmod.report.run.run_report` with tiny parameters."
 import json
 import numpy as np
 import pytest
-from connmod.evaluate import METHODS, M_RULES
-from connmod.ltmr import (claim_test, mr_above_non_mr, PAPER_SYNTHETIC, FACTORS, RUN_FACTORS, factorial_design, run_options,
-                          run_runs, audit_cells)
-from connmod.synthetic import make_synthetic
-from connmod.report import run_report, check_summary
+from connmod.ltmr.evaluate import METHODS, M_RULES
+from connmod.ltmr.grids import claim_test, mr_above_non_mr, PAPER_SYNTHETIC, FACTORS, RUN_FACTORS, factorial_design, run_options, run_runs, audit_cells
+from connmod.ltmr.synthetic import make_synthetic
+from connmod.report.run import run_report, check_summary
 
 SYN = dict(configurations=3, densities=[0.015, 0.105], jobs=1)
 SENS = dict(configurations=3, densities=[0.015, 0.105], design='half', m_rules=['laplacian', 'true'], averages=['matched', 'max'],

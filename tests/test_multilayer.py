@@ -1,12 +1,10 @@
 "Multilayer modularity: the engine's guarantees on small graphs, the reference kernel run for run, and bad input."
 import numpy as np
 import pytest
-from connmod.louvain import best_single_move, modularity_matrix, seed_states
-from connmod.consensus import ari
-from connmod.multilayer import (supra_modularity, supra_matrix, multilayer_q, multilayer_louvain, multilayer_runs,
-                                multilayer_consensus, multilayer_louvain_reference, multilayer_leiden_reference, planted_layers,
-                                cross_modal_consistency, consistency_null, spin_layers, multilayer_grid, check_multilayer_params,
-                                _multilayer_louvain_nb, _multilayer_leiden_nb, _scratch_nb, _tol, _theta_layers)
+from connmod.engine.louvain import best_single_move, modularity_matrix, seed_states
+from connmod.engine.consensus import ari
+from connmod.engine.multilayer import supra_modularity, supra_matrix, multilayer_q, multilayer_louvain, multilayer_runs, multilayer_consensus, multilayer_louvain_reference, multilayer_leiden_reference, planted_layers, cross_modal_consistency, consistency_null, spin_layers, multilayer_grid, _multilayer_louvain_nb, _multilayer_leiden_nb, _scratch_nb, _tol, _theta_layers
+from connmod.report.multilayer import check_multilayer_params
 
 
 def random_layers(L, n, seed):

@@ -1,9 +1,9 @@
-"""Every report's summary.json shares one schema (`connmod.report.SUMMARY_SCHEMA`): checked on every summary that the
+"""Every report's summary.json shares one schema (`connmod.report.run.SUMMARY_SCHEMA`): checked on every summary that the
 report tests of this session wrote, and on a quick Hansen run when there are none (this file run on its own)."""
 import json
 from pathlib import Path
 import pytest
-from connmod.report import REPORTS, check_summary, run_report
+from connmod.report.run import REPORTS, check_summary, run_report
 
 
 def written_summaries(root:Path)->list:

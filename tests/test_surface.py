@@ -6,8 +6,8 @@ import nibabel as nib
 import pytest
 from scipy.spatial import cKDTree
 import matplotlib as mpl, matplotlib.image
-from connmod import surface as sf
-from connmod.datasets import load_published_communities, load_schaefer_networks, REPRESENTATIVE_GAMMA_COLUMNS, MODES
+from connmod.modes import surface as sf
+from connmod.modes.datasets import load_published_communities, load_schaefer_networks, REPRESENTATIVE_GAMMA_COLUMNS, MODES
 
 PUBLISHED_K = dict(gc=4, rs=6, ls=4, mc=2, hc=5, ec=4, ts=2)  # Hansen et al. 2023, Fig. 5e
 

@@ -1,7 +1,7 @@
 "Sweeps: identical results for 1 or 2 local workers and a Dask cluster, kill-and-resume, corrupt checkpoints."
 import numpy as np
 import pytest
-import connmod.sweep as sw
+import connmod.engine.sweep as sw
 
 GAMMAS = [0.5, 1.0, 2.0]
 

@@ -5,7 +5,7 @@ import json, os, shutil, subprocess, sys, warnings
 from pathlib import Path
 import numpy as np
 import pytest
-import connmod.sweep as sw
+import connmod.engine.sweep as sw
 
 GAMMAS = [0.5, 1.0, 2.0]
 EXE = Path(sys.executable).parent/'connmod-sweep'
@@ -39,7 +39,7 @@ def contents(folder:Path)->dict:
 
 
 WORKER = r'''
-import sys, warnings, numpy as np, connmod.sweep as sw
+import sys, warnings, numpy as np, connmod.engine.sweep as sw
 warnings.simplefilter('ignore')
 with np.load(sys.argv[1]) as z: modes = {k: z[k] for k in z.files}
 sw.sweep(modes, [1.0], repeats=2, progress=False)   # compile before the races start

@@ -43,7 +43,7 @@ def test_sweep_on_user_files_works_and_resumes(files, tmp_path):
     first = {m: np.load(D/f'community_assignments_{m}.npy') for m in 'ab'}
     assert first['a'].shape == (40, 4)
     truth = np.repeat(np.arange(4), 10)
-    from connmod.consensus import ari
+    from connmod.engine.consensus import ari
     assert ari(first['a'][:, 1], truth) > 0.9  # the planted groups, found at γ = 1
     tasks = sorted((D/'tasks').glob('*.npz'))
     assert len(tasks) == 8

@@ -4,8 +4,8 @@ import json, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pytest
-from connmod.report import check_summary
-from connmod.ltmr import run_synthetic, run_runs, real_partitions, load_real
+from connmod.report.run import check_summary
+from connmod.ltmr.grids import run_synthetic, run_runs, real_partitions, load_real
 
 EXE = Path(sys.executable).parent/'connmod-ltmr'
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.io
-from connmod.report import run_report, check_summary
-from connmod.parcellations import schaefer, centroids
+from connmod.report.run import run_report, check_summary
+from connmod.modes.parcellations import schaefer, centroids
 from matplotlib.image import imread
 
 EXE = Path(sys.executable).parent/'connmod-report'

@@ -76,7 +76,7 @@ def to_page(nb, title, nav, prev_next):
     "HTML of an executed notebook: hidden cells dropped, directives stripped, navigation added."
     import nbformat
     from traitlets.config import Config
-    from connmod.report import markdown_maths, offline_exporter
+    from connmod.report.run import markdown_maths, offline_exporter
     cells = []
     for c in nb.cells:
         c = dict(c)
