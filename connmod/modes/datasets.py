@@ -59,13 +59,13 @@ HANSEN_SHA256 = {
     'results/community_detection_Schaefer400/community_assignments_ts.npy': '08e141caa4f56e45b4dff7bdfd1758b3f41a3852a3745fa4c8d5925bbb3e9734',
 }
 
-# %% ../../nbs/20_datasets.ipynb #76ad6be9
+# %% ../../nbs/20_datasets.ipynb #a8421c4b
 def _dataset_root(data_dir=None)->Path:
     "Where the extracted Hansen dataset is (or will be) under `data_dir`."
     home = data_home(data_dir)
     return home if (home/'data'/'Schaefer400').is_dir() else home/'hansen_manynetworks'
 
-# %% ../../nbs/20_datasets.ipynb #3c3542e7
+# %% ../../nbs/20_datasets.ipynb #7795c6b2
 def verified_path(root, rel:str)->Path:
     "Path of `rel` under `root`, after checking it against `HANSEN_SHA256`."
     path = Path(root)/rel
@@ -77,7 +77,7 @@ def verified_path(root, rel:str)->Path:
                          "or fetch a fresh one into a writable folder: `connmod-fetch --data_dir NEW_FOLDER`.")
     return path
 
-# %% ../../nbs/20_datasets.ipynb #93612c41
+# %% ../../nbs/20_datasets.ipynb #41610a9c
 def fetch_hansen_manynetworks(
     data_dir=None,             # cache folder (default: `$CONNMOD_DATA`, else the per-user cache)
     url:str=HANSEN_URL,        # where the archive is served (the public GitHub archive by default)
