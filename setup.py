@@ -14,6 +14,18 @@ lic = licenses[cfg['license']]
 
 def _reqs(key): return cfg.get(key, '').split()
 
+def _extra(name, seen=()):
+    "The requirements of extra `name` (settings.ini `extras_NAME`), a `[other]` token standing for extra `other`'s."
+    if name in seen: raise ValueError(f"settings.ini: extras_{name} includes itself")
+    out = []
+    for r in _reqs(f'extras_{name}'):
+        for x in (_extra(r[1:-1], (*seen, name)) if r.startswith('[') and r.endswith(']') else [r]):
+            if x not in out: out.append(x)
+    return out
+
+extras = {k[len('extras_'):]: _extra(k[len('extras_'):]) for k in cfg if k.startswith('extras_')}
+extras['dev'] = extras['all'] + [r for r in _reqs('dev_requirements') if r not in extras['all']]
+
 setuptools.setup(
     name=cfg['lib_name'],
     version=cfg['version'],
@@ -35,7 +47,7 @@ setuptools.setup(
     package_dir={'connmod.report_notebooks': 'nbs/reports'},
     package_data={'connmod.report_notebooks': ['*.ipynb']},
     install_requires=_reqs('requirements'),
-    extras_require={'dev': _reqs('dev_requirements')},
+    extras_require=extras,
     python_requires='>=' + cfg['min_python'],
     zip_safe=False,
     entry_points={'console_scripts': cfg.get('console_scripts', '').split(),

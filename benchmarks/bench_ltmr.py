@@ -3,7 +3,7 @@
 sensitivity report (the half-fraction design, 32 runs × 16 configurations × 17 densities × 5 methods, every m rule and
 Dice denominator inside; target ≤ 10 min).
 
-    python benchmarks/bench_ltmr.py [--jobs 2] [--configurations 100] [--sensitivity-configurations 16] [--skip-sensitivity]
+    python benchmarks/bench_ltmr.py [--n_jobs 2] [--configurations 100] [--sensitivity_configurations 16] [--skip_sensitivity]
 
 Prints the times, the machine load, and the tables beside the paper with the claim test.
 """
@@ -16,22 +16,22 @@ from connmod.report.ltmr import SYNTHETIC_FULL, SENSITIVITY_FULL
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--jobs', type=int, default=os.cpu_count())
+    ap.add_argument('--n_jobs', type=int, default=os.cpu_count())
     ap.add_argument('--configurations', type=int, default=SYNTHETIC_FULL['configurations'])
-    ap.add_argument('--sensitivity-configurations', type=int, default=SENSITIVITY_FULL['configurations'])
+    ap.add_argument('--sensitivity_configurations', type=int, default=SENSITIVITY_FULL['configurations'])
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--skip-sensitivity', action='store_true')
+    ap.add_argument('--skip_sensitivity', action='store_true')
     a = ap.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
-    run_runs([(None, None)], a.jobs, (.1,), n_jobs=a.jobs)                # warm-up: start the worker processes
+    run_runs([(None, None)], a.n_jobs, (.1,), n_jobs=a.n_jobs)                # warm-up: start the worker processes
 
     t = time.perf_counter()
     dens = SYNTHETIC_FULL['densities']
     g = run_runs([(dict(estimate=e), None) for e in ('covariance', 'correlation')], a.configurations, dens, METHODS,
-                 ('laplacian', 'true'), ('matched',), a.seed, a.jobs)
+                 ('laplacian', 'true'), ('matched',), a.seed, a.n_jobs)
     t = time.perf_counter() - t
     print(f"synthetic grid: 2 readings × {a.configurations} configurations × {len(dens)} densities × {len(METHODS)} methods, "
-          f"{a.jobs} workers: {t:.1f} s  (target ≤ 300 s -> {'met' if t <= 300 else 'MISSED'}); load {os.getloadavg()[0]:.2f}")
+          f"{a.n_jobs} workers: {t:.1f} s  (target ≤ 300 s -> {'met' if t <= 300 else 'MISSED'}); load {os.getloadavg()[0]:.2f}")
     for i, e in enumerate(('covariance', 'correlation')):
         rows = summarise(g['dc'][i, :, 0, 0], METHODS, paper=PAPER_SYNTHETIC)
         print(table_markdown(rows, dict(method='method', mean_dc='mean DC', sd_dc='SD', p_vs_ltmr='p vs LTMR',
@@ -42,7 +42,7 @@ def main():
     runs = factorial_design(SENSITIVITY_FULL['design'])
     sd, rules, avgs = SENSITIVITY_FULL['densities'], SENSITIVITY_FULL['m_rules'], SENSITIVITY_FULL['averages']
     t = time.perf_counter()
-    s = run_runs([run_options(r) for r in runs], a.sensitivity_configurations, sd, METHODS, rules, avgs, a.seed, a.jobs)
+    s = run_runs([run_options(r) for r in runs], a.sensitivity_configurations, sd, METHODS, rules, avgs, a.seed, a.n_jobs)
     t = time.perf_counter() - t
     cells = audit_cells(s['dc'], runs, rules, avgs, m=s['m'])
     print(f"factorial audit: {len(runs)} runs × {a.sensitivity_configurations} configurations × {len(sd)} densities × "

@@ -32,7 +32,8 @@ import numpy as np
 import numba
 
 t0 = time.perf_counter()
-from connmod.engine.multilayer import supra_modularity, supra_matrix, multilayer_louvain, multilayer_runs, multilayer_q, multilayer_consensus, cross_modal_consistency
+from connmod.engine.multilayer import supra_modularity, supra_matrix, multilayer_louvain, multilayer_runs, multilayer_q, multilayer_consensus
+from connmod.modes.multilayer import cross_modal_consistency
 from connmod.engine.louvain import louvain
 from connmod.modes.datasets import load_modes
 from connmod.matrices import fisher_z

@@ -1,6 +1,6 @@
 """How the time of one community-detection run grows with the number of nodes n, for connmod and its peers.
 
-    python benchmarks/bench_scaling.py [--sizes 100,200,400,1000,2000,4000] [--out bench_scaling.png] [--budget 30]
+    python benchmarks/bench_scaling.py [--sizes 100,200,400,1000,2000,4000] [--figure bench_scaling.png] [--budget 30]
 
 Two families of graphs, built at every n from one seed:
   planted   sparse positive weights, communities of 40 nodes (p_in 0.5, p_out 0.5 * 20 / n), 'modularity' null;
@@ -12,7 +12,7 @@ Methods, one run at a time (a lone call, as a user makes it, with its input chec
   all they optimise), igraph `community_multilevel` and `community_leiden` (modularity, iterated to convergence;
   graphs built and igraph's random generator seeded outside the timing). Each (method, family, n) is timed over enough runs to fill ~1 s (at least
   3); a method is dropped for larger n once one run takes longer than --budget seconds.
-Writes one log-log figure of the median time per run against n (--out), prints the table and the exponent b of a
+Writes one log-log figure of the median time per run against n (--figure), prints the table and the exponent b of a
 least-squares fit t ~ a n^b per method and family.
 
 Then the Leiden targets, on the positive part of the seven Hansen modes (Fisher z, gamma = 1, 'modularity' null;
@@ -34,6 +34,7 @@ import numba
 
 from connmod.engine.louvain import louvain, louvain_runs, modularity_q
 from connmod.matrices import fisher_z
+from connmod.fixtures import planted_partition
 from connmod.io import atomic_write
 
 try: import bct
@@ -44,11 +45,7 @@ except ImportError: ig = None
 
 def planted(n, seed):
     "Sparse positive planted-partition graph: communities of 40 nodes, expected degree ~20 inside and ~10 outside."
-    rng = np.random.default_rng(seed)
-    g = np.arange(n) // 40
-    P = np.where(g[:, None] == g, 0.5, 10 / n)
-    W = np.triu(rng.random((n, n)) < P, 1) * rng.uniform(0.5, 1.5, (n, n))
-    return W + W.T
+    return planted_partition(np.bincount(np.arange(n) // 40), 0.5, 10 / n, weights=(0.5, 1.5), seed=seed)[0]
 
 
 def hansen_like(n, seed, samples=200):
@@ -228,8 +225,8 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--sizes', default='100,200,400,1000,2000,4000',
                    help="comma-separated numbers of nodes ('' skips the scaling part and its figure)")
-    p.add_argument('--out', default='bench_scaling.png', help='where to write the log-log figure')
+    p.add_argument('--figure', default='bench_scaling.png', help='where to write the log-log figure')
     p.add_argument('--budget', type=float, default=30.0, help='drop a method for larger n once a run takes longer (s)')
     p.add_argument('--seeds', type=int, default=100, help='runs per method on each Hansen mode (Q and time)')
     a = p.parse_args()
-    main([int(x) for x in a.sizes.split(',') if x], a.out, a.budget, a.seeds)
+    main([int(x) for x in a.sizes.split(',') if x], a.figure, a.budget, a.seeds)

@@ -26,24 +26,24 @@ def _offdiag_stats(A):
     return finite, dev, scale
 
 def check_connectivity(
-    A,                 # candidate connectivity matrix
-    name:str='A',      # argument name used in error messages
+    W,                 # candidate connectivity matrix
+    name:str='W',      # argument name used in error messages
     atol:float=1e-8,   # absolute tolerance of the symmetry check
-)->np.ndarray:         # `A` as a float64 array
-    "Check that `A` is a 2-D, square, n ≥ 3, finite (off-diagonal), symmetric matrix; raise `ValueError` if not."
-    try: A = np.asarray(A, dtype=float)
+)->np.ndarray:         # `W` as a float64 array
+    "Check that `W` is a 2-D, square, n ≥ 3, finite (off-diagonal), symmetric matrix; raise `ValueError` if not."
+    try: W = np.asarray(W, dtype=float)
     except (TypeError, ValueError) as e: raise ValueError(f"{name} must be a numeric matrix: {e}") from None
-    if A.ndim != 2: raise ValueError(f"{name} must be 2-D, got {A.ndim}-D with shape {A.shape}")
-    if A.shape[0] != A.shape[1]: raise ValueError(f"{name} must be square, got shape {A.shape}")
-    n = A.shape[0]
+    if W.ndim != 2: raise ValueError(f"{name} must be 2-D, got {W.ndim}-D with shape {W.shape}")
+    if W.shape[0] != W.shape[1]: raise ValueError(f"{name} must be square, got shape {W.shape}")
+    n = W.shape[0]
     if n < 3: raise ValueError(f"{name} must have at least 3 nodes, got {n}")
-    finite, dev, scale = _offdiag_stats(A)
+    finite, dev, scale = _offdiag_stats(W)
     if not finite:
-        bad = np.argwhere(~np.isfinite(A) & ~np.eye(n, dtype=bool))[0]
+        bad = np.argwhere(~np.isfinite(W) & ~np.eye(n, dtype=bool))[0]
         raise ValueError(f"{name} has non-finite values off the diagonal (NaN/inf), first at {tuple(int(i) for i in bad)}")
     if dev > atol * max(1.0, scale):
         raise ValueError(f"{name} must be symmetric: max |{name} - {name}.T| = {dev:.3g}")
-    return A
+    return W
 
 # %% ../nbs/00_checks.ipynb #004f6768
 def check_number(

@@ -7,19 +7,20 @@ from __future__ import annotations
 import csv, re
 import numpy as np
 from pathlib import Path
-from .checks import check_connectivity
+from .checks import check_choice, check_connectivity
+from .io import sha256sum
 
 # %% auto #0
 __all__ = ['FORMATS', 'TRANSFORMS', 'fisher_z', 'read_matrix', 'read_matrices', 'matrices_record']
 
 # %% ../nbs/02_matrices.ipynb #359fa96a
-def fisher_z(A)->np.ndarray:
-    "Fisher z-transform `arctanh(A)` of a correlation-like matrix, with a zero diagonal."
-    A = check_connectivity(A).copy()
-    np.fill_diagonal(A, 0)
-    if (np.abs(A) >= 1).any():
-        raise ValueError("fisher_z needs off-diagonal values in (-1, 1); got |A| >= 1 (is it already z-transformed?)")
-    return np.arctanh(A)
+def fisher_z(W)->np.ndarray:
+    "Fisher z-transform `arctanh(W)` of a correlation-like matrix, with a zero diagonal."
+    W = check_connectivity(W).copy()
+    np.fill_diagonal(W, 0)
+    if (np.abs(W) >= 1).any():
+        raise ValueError("fisher_z needs off-diagonal values in (-1, 1); got |W| >= 1 (is it already z-transformed?)")
+    return np.arctanh(W)
 
 # %% ../nbs/02_matrices.ipynb #c3680006
 FORMATS = ('.npy', '.npz', '.csv', '.tsv', '.txt', '.mat')
@@ -88,17 +89,17 @@ def read_matrix(
     if not path.is_file(): raise ValueError(f"path: {path} is not a file")
     suffix = path.suffix.lower()
     try:
-        if suffix == '.npy': A = np.load(path, allow_pickle=False)
+        if suffix == '.npy': W = np.load(path, allow_pickle=False)
         elif suffix == '.npz':
-            with np.load(path, allow_pickle=False) as z: A = _pick(path, {k: z[k] for k in z.files}, variable)
-        elif suffix == '.mat': A = _pick(path, _read_mat(path), variable)
-        else: A = _read_text(path)[0]
+            with np.load(path, allow_pickle=False) as z: W = _pick(path, {k: z[k] for k in z.files}, variable)
+        elif suffix == '.mat': W = _pick(path, _read_mat(path), variable)
+        else: W = _read_text(path)[0]
     except Exception as e:  # ours name the file already; numpy's and scipy's (a truncated .npy, say) do not
         if isinstance(e, ValueError) and str(path) in str(e): raise
         raise ValueError(f"{path}: cannot be read as {suffix} ({type(e).__name__}: {e})") from None
     if suffix in ('.npy', '.csv', '.tsv', '.txt') and variable is not None:
         raise ValueError(f"variable: {path} holds one array; variable={variable!r} applies to .npz and .mat files")
-    return check_connectivity(A, name=str(path), atol=atol)
+    return check_connectivity(W, name=str(path), atol=atol)
 
 # %% ../nbs/02_matrices.ipynb #10705af9
 TRANSFORMS = ('none', 'fisher_z')
@@ -133,21 +134,21 @@ def read_matrices(
     atol:float=1e-8,          # symmetry tolerance, as in `read_matrix`
 )->dict:                      # modality name → validated float64 matrix, in file order
     "Read several same-sized connectivity matrices, one modality per file (or per array of one `.npz`)."
-    if transform not in TRANSFORMS: raise ValueError(f"transform must be one of {TRANSFORMS}, got {transform!r}")
+    check_choice(transform, 'transform', TRANSFORMS)
     out, first = {}, None
     for name, path, var in _sources(sources):
-        A = read_matrix(path, var, atol=atol)
-        if first is None: first = (path, len(A))
-        elif len(A) != first[1]:
-            raise ValueError(f"sources: {path} is {len(A)} × {len(A)} but {first[0]} is {first[1]} × {first[1]}; modalities must share their parcels")
+        W = read_matrix(path, var, atol=atol)
+        if first is None: first = (path, len(W))
+        elif len(W) != first[1]:
+            raise ValueError(f"sources: {path} is {len(W)} × {len(W)} but {first[0]} is {first[1]} × {first[1]}; modalities must share their parcels")
         if transform == 'fisher_z':
-            try: A = fisher_z(A)
+            try: W = fisher_z(W)
             except ValueError as e: raise ValueError(f"{path}: {e}") from None
-        out[name] = A
+        out[name] = W
     return out
 
 def matrices_record(sources, transform:str='none')->dict:
     "What `read_matrices(sources, transform)` read: files (with sha256) per modality and the transform, for a manifest."
-    from connmod.io import sha256sum
+    check_choice(transform, 'transform', TRANSFORMS)
     return dict(transform=transform, files={n: dict(path=str(Path(p).resolve()), variable=v, sha256=sha256sum(p))
                                              for n, p, v in _sources(sources)})

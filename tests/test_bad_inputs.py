@@ -11,6 +11,7 @@ from connmod.modes import datasets as ds, compare as cp
 from connmod.ltmr import synthetic as sy
 from connmod import matrices as mx, checks as ck
 from connmod.engine import multilayer as ml
+from connmod.modes import multilayer as mml
 from connmod.modes import parcellations as pc, plotting as pl, surface as sf
 from connmod.report import run as rp, hansen as rh
 
@@ -149,9 +150,9 @@ for n in [-1, 2.5, 'ten']:
     case(f'n_edges-n-{n!r}', 'n', lambda n=n: th.n_edges(n, 0.5))
 case('mst_knn-knn', 'knn', lambda: th.mst_knn(C, 0.3, knn='all'))
 case('mst_knn-below_tree', 'below_tree', lambda: th.mst_knn(C, 0.05, below_tree='pad'))
-case('global_threshold-C-nan', 'C', lambda: th.global_threshold(NAN_W, 0.3))
-case('local_threshold-C-nonsquare', 'C', lambda: th.local_threshold(C[:, :5], 0.3))
-case('reinforce-C_hat-nan', 'C_hat', lambda: th.reinforce(NAN_W))
+case('global_threshold-W-nan', 'W', lambda: th.global_threshold(NAN_W, 0.3))
+case('local_threshold-W-nonsquare', 'W', lambda: th.local_threshold(C[:, :5], 0.3))
+case('reinforce-W_hat-nan', 'W_hat', lambda: th.reinforce(NAN_W))
 
 # --- evaluate ------------------------------------------------------------------------------------------------
 case('dice_accuracy-average', 'average', lambda: ev.dice_accuracy(L, L2, average='mean'))
@@ -172,8 +173,8 @@ case('extract_subnetworks-negative', 'negative', lambda: ev.extract_subnetworks(
 case('extract_subnetworks-m', 'm', lambda: ev.extract_subnetworks(C, 0.3, m='guess', seed=0))
 
 # --- datasets ------------------------------------------------------------------------------------------------
-case('fisher_z-A-unit', 'A', lambda: mx.fisher_z(np.ones((4, 4))))
-case('fisher_z-A-nan', 'A', lambda: mx.fisher_z(NAN_W / 10))
+case('fisher_z-W-unit', 'W', lambda: mx.fisher_z(np.ones((4, 4))))
+case('fisher_z-W-nan', 'W', lambda: mx.fisher_z(NAN_W / 10))
 case('load_schaefer_networks-n_parcels', 'n_parcels', lambda: ds.load_schaefer_networks(200))
 for f in ('load_modes', 'load_published_communities'):      # a typo must not create a folder and start a download
     case(f'{f}-data_dir-missing', 'data_dir', lambda f=f: getattr(ds, f)('/nonexistent/connmod-typo'))
@@ -195,6 +196,7 @@ case('sample_estimate-estimate', 'estimate', lambda: sy.sample_estimate(np.ones(
 case('partition_similarity-metric', 'metric', lambda: cp.partition_similarity(RUNS, metric='jaccard'))
 case('parse_modes-spec', 'mode', lambda: rh.parse_modes('gc,xx'))
 case('stable_gamma-min_k', 'min_k', lambda: cp.stable_gamma(RUNS, min_k=0))
+case('spin_test-perms-transposed', 'perms', lambda: cp.spin_test(L, L, np.tile(np.arange(12), (3, 1))))
 case('spin_permutations-n_spins', 'n_spins', lambda: cp.spin_permutations(np.zeros((4, 3)), np.array([0, 0, 1, 1]), n_spins=0))
 for pv in [1.5, -0.1]:
     case(f'format_p-p-{pv!r}', 'p', lambda pv=pv: cp.format_p(pv))
@@ -231,11 +233,11 @@ case('multilayer_louvain-seed', 'seed', lambda: ml.multilayer_louvain(LAYERS, se
 case('multilayer_louvain-gamma', 'gamma', lambda: ml.multilayer_louvain(LAYERS, gamma=-1, seed=0))
 case('multilayer_runs-repeats', 'repeats', lambda: ml.multilayer_runs(LAYERS, repeats=0, seed=0))
 case('multilayer_consensus-null_func', 'null_func', lambda: ml.multilayer_consensus(LAYERS, repeats=3, seed=0, null_func='mean'))
-case('check_grid-empty', 'gammas', lambda: ml.check_grid([], 'gammas', True))
+case('check_grid-empty', 'gammas', lambda: mml.check_grid([], 'gammas', True))
 NAN_LAYER_L = np.vstack([L, L]).astype(float); NAN_LAYER_L[0, 3] = np.nan
 case('multilayer_q-labels-nan', 'labels', lambda: ml.multilayer_q(LAYERS, NAN_LAYER_L))
-case('cross_modal_consistency-labels-nan', 'labels', lambda: ml.cross_modal_consistency(NAN_LAYER_L))
-case('multimodal_partition-labels-nan', 'labels', lambda: ml.multimodal_partition(NAN_LAYER_L))
+case('cross_modal_consistency-labels-nan', 'labels', lambda: mml.cross_modal_consistency(NAN_LAYER_L))
+case('multimodal_partition-labels-nan', 'labels', lambda: mml.multimodal_partition(NAN_LAYER_L))
 for k in [0, -1, 2.5]:
     case(f'planted_layers-n_layers-{k!r}', 'n_layers', lambda k=k: ml.planted_layers(n_layers=k))
 case('planted_layers-n_with', 'n_with', lambda: ml.planted_layers(n_layers=2, n_with=3))
@@ -251,26 +253,28 @@ def test_bad_input(call, name):
 
 
 # --- console scripts: invalid values that fail before any work -----------------------------------------------
-_SWEEP = ['--modes', 'gc', '--gammas', '1', '--repeats', '3', '--out', 'never']
-_LTMR = ['--matrix', 'm.npy', '--out', 'never']
+_SWEEP = ['--modes', 'gc', '--gammas', '1', '--repeats', '3', '--out_dir', 'never']
+_LTMR = ['--matrix', 'm.npy', '--out_dir', 'never']
 CLI = [('connmod-sweep', _SWEEP + ['--repeats', '0'], 'repeats'),
        ('connmod-sweep', _SWEEP + ['--modes', 'xx'], 'mode'),
        ('connmod-sweep', _SWEEP + ['--B', 'foo'], 'B'),
        ('connmod-sweep', _SWEEP + ['--seed', '-1'], 'seed'),
        ('connmod-sweep', _SWEEP + ['--algorithm', 'leidn'], 'algorithm'),
-       ('connmod-sweep', ['--matrix', 'm.npy', '--gammas', '1', '--out', 'never', '--transform', 'log'], 'transform'),
+       ('connmod-sweep', ['--matrix', 'm.npy', '--gammas', '1', '--out_dir', 'never', '--transform', 'log'], 'transform'),
        ('connmod-sweep', _SWEEP + ['--data_dir', 'typo'], 'data_dir'),
-       ('connmod-report', ['no-such-report', '--out', 'never'], 'report'),
-       ('connmod-report', ['hansen', '--out', 'never', '-p', 'gammas', '[1,2]'], 'recompute'),
-       ('connmod-report', ['hansen', '--out', 'never', '-p', 'n_spins', '0'], 'n_spins'),
-       ('connmod-report', ['hansen', '--out', 'never', '-p', 'algorithm', 'leidn'], 'algorithm'),
-       ('connmod-report', ['hansen', '--out', 'never', '-p', 'no_such_parameter', '1'], 'no_such_parameter'),
+       ('connmod-report', ['no-such-report', '--out_dir', 'never'], 'report'),
+       ('connmod-report', ['hansen', '--out_dir', 'never', '--gammas', '[1,2]'], 'recompute'),
+       ('connmod-report', ['hansen', '--out_dir', 'never', '--n_spins', '0'], 'n_spins'),
+       ('connmod-report', ['hansen', '--out_dir', 'never', '--algorithm', 'leidn'], 'algorithm'),
+       ('connmod-report', ['hansen', '--out_dir', 'never', '--no_such_parameter', '1'], 'no_such_parameter'),
        ('connmod-ltmr', _LTMR + ['--densities', '2'], 'densities'),
-       ('connmod-ltmr', _LTMR + ['--m_rule', 'guess'], 'm_rule'),
+       ('connmod-ltmr', _LTMR + ['--m_rules', 'guess'], 'm_rules'),
        ('connmod-ltmr', _LTMR + ['--transform', 'log'], 'transform'),
        ('connmod-ltmr', _LTMR + ['--seed', '-1'], 'seed'),
-       ('connmod-ltmr', _LTMR + ['--method', 'LTMX'], 'method'),
-       ('connmod-sweep', _SWEEP + ['--gammas', '1:0:0.1'], 'gammas')]
+       ('connmod-ltmr', _LTMR + ['--methods', 'LTMX'], 'methods'),
+       ('connmod-sweep', _SWEEP + ['--gammas', '1:0:0.1'], 'gammas'),
+       ('connmod-sweep', _SWEEP + ['--n_jobs', '0'], 'n_jobs'),
+       ('connmod-ltmr', _LTMR + ['--n_jobs', '0'], 'n_jobs')]
 
 
 @pytest.mark.timeout(60)

@@ -16,7 +16,7 @@ if not (CHROMIUM and DRIVER):  # CI installs them, so there a missing browser is
 @pytest.fixture(scope='module')
 def docs(tmp_path_factory):
     out = tmp_path_factory.mktemp('docs')
-    r = subprocess.run([sys.executable, str(ROOT/'tools'/'build_docs.py'), '--out', str(out)], capture_output=True, text=True, timeout=1200)
+    r = subprocess.run([sys.executable, str(ROOT/'tools'/'build_docs.py'), '--out_dir', str(out)], capture_output=True, text=True, timeout=1200)
     assert r.returncode == 0, r.stderr[-5000:]
     return out
 

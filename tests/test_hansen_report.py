@@ -7,7 +7,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 from connmod.report.run import run_report
-from connmod.modes.plotting import MODE_COLORS, community_cmap
+from connmod.modes.plotting import MODE_COLOURS, community_cmap
 from connmod.engine.consensus import match_labels
 from connmod.modes.compare import format_p, format_value
 from connmod.modes.datasets import MODES, YEO7, REPRESENTATIVE_GAMMA_COLUMNS, load_published_communities, load_schaefer_networks
@@ -24,7 +24,7 @@ def report(tmp_path_factory):
     "The main job as a user runs it (full settings but 40 spins, to save time), under the usual umask 022."
     out = tmp_path_factory.mktemp('r')/'hansen'
     t = time.perf_counter()
-    r = subprocess.run([str(EXE), 'hansen', '--out', str(out), '-p', 'n_spins', '40'], capture_output=True, text=True,
+    r = subprocess.run([str(EXE), 'hansen', '--out_dir', str(out), '--n_spins', '40'], capture_output=True, text=True,
                        timeout=900, preexec_fn=lambda: os.umask(0o022))
     assert r.returncode == 0, r.stderr[-3000:]
     print(f'connmod-report hansen: {time.perf_counter() - t:.1f} s')
@@ -120,7 +120,7 @@ def test_mode_matrices_use_the_mode_colours(report):
     out, _, _ = report
     img = imread(out/'fig1_modes.png')
     assert img.shape[1] > 3 * img.shape[0]  # seven panels in a row
-    for m, c in MODE_COLORS.items():
+    for m, c in MODE_COLOURS.items():
         assert colours_present(img, c, tol=0.03) > 50, m  # each panel saturates at its mode's colour
 
 
@@ -253,11 +253,11 @@ def test_failure_inside_the_notebook_is_not_reported_as_success(tmp_path, tmp_pa
 
 
 def test_cli(tmp_path):
-    r = subprocess.run([str(EXE), 'hansen', '--out', str(tmp_path/'cli'), '--quick', '--quiet', '-p', 'modes', 'hc,ec',
-                        '-p', 'n_spins', '10'], capture_output=True, text=True, timeout=600)
+    r = subprocess.run([str(EXE), 'hansen', '--out_dir', str(tmp_path/'cli'), '--quick', '--quiet', '--modes', 'hc,ec',
+                        '--n_spins', '10'], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stderr == '', r.stderr[-3000:]  # --quiet: nothing on the console but the closing line (on stdout)
     s = json.loads((tmp_path/'cli'/'summary.json').read_text())
     assert s['k'] == dict(hc=5, ec=4) and s['parameters']['n_spins'] == 10
-    r = subprocess.run([str(EXE), 'nope', '--out', str(tmp_path/'x')], capture_output=True, text=True)
+    r = subprocess.run([str(EXE), 'nope', '--out_dir', str(tmp_path/'x')], capture_output=True, text=True)
     assert r.returncode != 0 and 'invalid choice' in r.stderr

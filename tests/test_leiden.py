@@ -3,7 +3,7 @@ import os
 import numpy as np
 import pytest
 from scipy.sparse.csgraph import connected_components
-from connmod.engine.louvain import louvain, louvain_runs, leiden_reference, modularity_matrix, modularity_q, seed_states, best_single_move, _leiden_nb, _runs_nb, _tol, _theta
+from connmod.engine.louvain import louvain, louvain_runs, leiden_reference, modularity_matrix, modularity_q, seed_states, best_single_move, leiden_nb, runs_nb, move_tolerance, leiden_theta
 
 
 def n_split(W, M):
@@ -100,24 +100,24 @@ def test_compiled_equals_reference(B):
         elif B == 'modularity': W = np.abs(signed(n, trial)) * (rng.random((n, n)) < 0.3); W = np.triu(W, 1); W = W + W.T
         else: W = signed(n, trial)
         for gamma in (0.5, 2.0):
-            Bm = modularity_matrix(W, gamma, B); tol, theta = _tol(Bm), _theta(Bm)
+            Bm = modularity_matrix(W, gamma, B); tol, theta = move_tolerance(Bm), leiden_theta(Bm)
             states = seed_states(trial, 3)
-            runs, q = _runs_nb(Bm, states, tol, 2, True, theta)
+            runs, q = runs_nb(Bm, states, tol, 2, True, theta)
             for r, s in enumerate(states):
                 np.testing.assert_array_equal(runs[r], leiden_reference(Bm, s, tol, theta))
-                m, q1 = _leiden_nb(Bm, s, tol, theta, np.empty(n * n))
+                m, q1 = leiden_nb(Bm, s, tol, theta, np.empty(n * n))
                 np.testing.assert_array_equal(m, runs[r]); assert q1 == q[r]
             for other in (10 * theta, theta / 10):   # the draw itself, with more and with less randomness
                 s = states[0]
-                np.testing.assert_array_equal(_leiden_nb(Bm, s, tol, other, np.empty(n * n))[0],
+                np.testing.assert_array_equal(leiden_nb(Bm, s, tol, other, np.empty(n * n))[0],
                                               leiden_reference(Bm, s, tol, other))
 
 
 def test_theta_changes_the_draws():
     "θ matters: with much more randomness the refinement draws other clusters, so some runs change."
     X = np.random.default_rng(1).normal(size=(80, 80)); W = X + X.T   # no structure: many near-equal options
-    Bm = modularity_matrix(W, 1.0, 'negative_asym'); tol = _tol(Bm)
+    Bm = modularity_matrix(W, 1.0, 'negative_asym'); tol = move_tolerance(Bm)
     states = seed_states(0, 20)
-    a = _runs_nb(Bm, states, tol, 2, True, _theta(Bm))[0]
-    b = _runs_nb(Bm, states, tol, 2, True, 1e4 * _theta(Bm))[0]
+    a = runs_nb(Bm, states, tol, 2, True, leiden_theta(Bm))[0]
+    b = runs_nb(Bm, states, tol, 2, True, 1e4 * leiden_theta(Bm))[0]
     assert (a != b).any(axis=1).sum() > 0

@@ -1,24 +1,13 @@
-"Parity of connmod's Louvain and consensus with bctpy and with closed forms; edge cases and bad input."
+"Parity of connmod's Louvain and consensus with bctpy and scikit-learn; planted recovery, edge cases and bad input (the closed forms are tested inline in 10_louvain and 11_consensus)."
 import os
-from itertools import combinations
 import numpy as np
 import pytest
-from connmod.engine.louvain import louvain, louvain_runs, louvain_reference, modularity_matrix, modularity_q, modularity_matrix_reference, best_single_move, relabel, seed_states, _louvain_nb, _tol
-from connmod.engine.consensus import consensus_modularity, zrand, zrand_all, agreement_matrix, match_labels, ari, nmi, null_threshold
+from connmod.engine.louvain import louvain, louvain_runs, louvain_reference, modularity_matrix, modularity_q, modularity_matrix_reference, best_single_move, relabel, seed_states, louvain_nb, move_tolerance
+from connmod.fixtures import planted_partition
+from connmod.engine.consensus import consensus_modularity, ari, nmi, null_threshold
 
 bct = pytest.importorskip('bct')
 NULLS = ['modularity', 'potts', 'negative_sym', 'negative_asym']
-
-
-def planted(sizes, p_in, p_out, seed, weighted=False):
-    "Undirected planted-partition graph and its labels."
-    rng = np.random.default_rng(seed)
-    g = np.repeat(np.arange(len(sizes)), sizes)
-    P = np.where(g[:, None] == g, p_in, p_out)
-    W = (rng.random(P.shape) < P).astype(float)
-    if weighted: W *= rng.uniform(0.5, 1.5, W.shape)
-    W = np.triu(W, 1)
-    return W + W.T, g + 1
 
 
 def signed(n, seed):
@@ -31,8 +20,8 @@ def signed(n, seed):
 
 
 def graph_for(B, seed):
-    if B == 'potts': return planted([15, 15, 15, 15], 0.5, 0.08, seed)[0]
-    if B == 'modularity': return planted([15, 15, 15, 15], 0.5, 0.08, seed, weighted=True)[0]
+    if B == 'potts': return planted_partition([15, 15, 15, 15], 0.5, 0.08, weights=None, seed=seed)[0]
+    if B == 'modularity': return planted_partition([15, 15, 15, 15], 0.5, 0.08, weights=(0.5, 1.5), seed=seed)[0]
     return signed(60, seed)
 
 
@@ -74,9 +63,9 @@ def test_q_distribution_vs_bctpy_hansen(hansen_ts):
 @pytest.mark.parametrize('B', NULLS)
 def test_kernel_matches_reference(B):
     W = graph_for(B, 7)
-    Bm = modularity_matrix(W, 1.3, B); tol = _tol(Bm)
+    Bm = modularity_matrix(W, 1.3, B); tol = move_tolerance(Bm)
     for s in seed_states(11, 4):
-        m, q = _louvain_nb(Bm, s, tol, np.empty(Bm.size))
+        m, q = louvain_nb(Bm, s, tol, np.empty(Bm.size))
         np.testing.assert_array_equal(m, louvain_reference(Bm, s, tol))
         assert q == pytest.approx(modularity_q(W, m, 1.3, B), rel=1e-12, abs=1e-14)
 
@@ -116,51 +105,10 @@ def test_user_given_B_matrix():
 @pytest.mark.parametrize('sizes,p_in,p_out', [([30, 30, 30, 30], 0.6, 0.1), ([20, 40, 60], 0.5, 0.05),
                                               ([50, 50], 0.3, 0.05)])
 def test_planted_partition_recovered_exactly(sizes, p_in, p_out):
-    W, g = planted(sizes, p_in, p_out, seed=sum(sizes))
+    W, g = planted_partition(sizes, p_in, p_out, weights=None, seed=sum(sizes))
     consensus, q_all, zr = consensus_modularity(W, repeats=100, seed=0)
     np.testing.assert_array_equal(consensus, relabel(g))
     assert q_all.shape == (100,) and zr.shape == (4950,)
-
-
-def zrand_closed_form(x, y):
-    "Traud et al. 2011 z-Rand, counted over all pairs i < j."
-    n = len(x); same_x = np.array([x[i] == x[j] for i, j in combinations(range(n), 2)])
-    same_y = np.array([y[i] == y[j] for i, j in combinations(range(n), 2)])
-    M, M1, M2, w11 = len(same_x), same_x.sum(), same_y.sum(), (same_x & same_y).sum()
-    nx, ny = np.unique(x, return_counts=True)[1], np.unique(y, return_counts=True)[1]
-    C1 = n * (n**2 - 3*n - 2) - 8 * (n + 1) * M1 + 4 * (nx.astype(float) ** 3).sum()
-    C2 = n * (n**2 - 3*n - 2) - 8 * (n + 1) * M2 + 4 * (ny.astype(float) ** 3).sum()
-    a, b = 4 * M1 - 2 * M, 4 * M2 - 2 * M
-    var = (M / 16 - a**2 * b**2 / (256 * M**2) + C1 * C2 / (16 * n * (n-1) * (n-2))
-           + (a**2 - 4*C1 - 4*M) * (b**2 - 4*C2 - 4*M) / (64 * n * (n-1) * (n-2) * (n-3)))
-    return (w11 - M1 * M2 / M) / np.sqrt(var)
-
-
-def test_zrand_closed_form_random_pairs():
-    rng = np.random.default_rng(1)
-    for _ in range(20):
-        n = int(rng.integers(10, 60))
-        x, y = rng.integers(0, rng.integers(2, 6), n), rng.integers(0, rng.integers(2, 6), n)
-        if len(np.unique(x)) < 2 or len(np.unique(y)) < 2: continue
-        assert zrand(x, y) == pytest.approx(zrand_closed_form(x, y), rel=1e-9)
-
-
-def test_zrand_self_and_errors():
-    x = np.repeat(np.arange(5), 40)
-    z = zrand(x, x)
-    assert np.isfinite(z) and z > 100
-    with pytest.raises(ValueError, match='single community'): zrand(x, np.zeros(200))
-    with pytest.raises(ValueError, match='same nodes'): zrand(x, x[:-1])
-
-
-def test_zrand_all_matches_pairwise_and_nan():
-    rng = np.random.default_rng(2)
-    A = rng.integers(0, 4, (60, 15)); A[:, 0] = 7
-    zz = zrand_all(A)
-    assert zz.shape == (105,)
-    for z, (i, j) in zip(zz, combinations(range(15), 2)):
-        if i == 0: assert np.isnan(z)
-        else: assert z == pytest.approx(zrand(A[:, i], A[:, j]), rel=1e-10)
 
 
 def test_ari_nmi_vs_sklearn():
@@ -171,24 +119,6 @@ def test_ari_nmi_vs_sklearn():
         y[:50] = x[:50]
         assert ari(x, y) == pytest.approx(metrics.adjusted_rand_score(x, y), abs=1e-12)
         assert nmi(x, y) == pytest.approx(metrics.normalized_mutual_info_score(x, y), abs=1e-12)
-
-
-def test_agreement_vs_bct_definition():
-    rng = np.random.default_rng(4)
-    A = rng.integers(0, 3, (30, 12))
-    D = agreement_matrix(A)
-    expected = np.mean([a[:, None] == a[None, :] for a in A.T], axis=0)
-    np.testing.assert_allclose(D, expected)
-    assert 0 < null_threshold(A, seed=0) <= 1
-
-
-def test_match_labels():
-    target = np.array([3, 3, 3, 1, 1, 2, 2, 2])
-    source = np.array([9, 9, 9, 9, 5, 0, 0, 0])
-    np.testing.assert_array_equal(match_labels(source, target), [3, 3, 3, 3, 1, 2, 2, 2])
-    out = match_labels(np.arange(8) // 2, target)       # 4 communities onto 3: one gets a new label
-    assert ari(out, np.arange(8) // 2) == 1.0 and sorted(set(out)) == [1, 2, 3, 4]
-    assert out[0] == 3 and out[7] == 2
 
 
 @pytest.mark.parametrize('call,match', [
@@ -212,7 +142,7 @@ def test_bad_input(call, match):
 
 def test_null_func_choices():
     "The mean null threshold (netneurotools) is below the max (Bassett et al. 2013); both give exact planted recovery."
-    W, g = planted([30, 30, 30], 0.5, 0.08, seed=3)
+    W, g = planted_partition([30, 30, 30], 0.5, 0.08, weights=None, seed=3)
     runs, _ = louvain_runs(W, repeats=50, seed=0)
     assert null_threshold(runs, seed=1) < null_threshold(runs, seed=1, null_func=np.max)
     for f in (np.mean, np.max):
@@ -223,19 +153,19 @@ def test_compile_notice_only_without_a_cached_copy(tmp_path, capsys, monkeypatch
     "One line on stderr before a kernel with no cached copy is compiled; nothing once numba's cache holds it."
     import importlib, sys
     import connmod.engine.louvain as L
-    L.modularity_q(np.ones((3, 3)) - np.eye(3), [1, 1, 2])   # compiles (or loads) L._q
+    L.first_seen_nb(np.array([0, 1]))                       # compiles (or loads) first_seen_nb
     (tmp_path/'kern_mod.py').write_text("from numba import njit\n@njit(cache=True)\ndef f(x): return x + 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(L, '_announced', set())
     mod = importlib.import_module('kern_mod')
-    L._compile_notice({mod.f: 3, L._q: 7})                # _q is loaded already: it does not count
+    L.compile_notice({mod.f: 3, L.first_seen_nb: 7})     # first_seen_nb is loaded already: it does not count
     assert capsys.readouterr().err == "compiling connmod's kernels once, ~3 s (numba caches them for later runs)\n"
-    L._compile_notice({mod.f: 3})                          # said once
+    L.compile_notice({mod.f: 3})                          # said once
     assert capsys.readouterr().err == ''
     assert mod.f(1) == 2                                   # compiled, and saved in the cache
     monkeypatch.setattr(L, '_announced', set())
     del sys.modules['kern_mod']; mod = importlib.import_module('kern_mod')   # a fresh dispatcher, as in a new process
-    L._compile_notice({mod.f: 3})
+    L.compile_notice({mod.f: 3})
     assert capsys.readouterr().err == '' and mod.f(2) == 3
 
 

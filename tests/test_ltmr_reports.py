@@ -2,12 +2,13 @@
 import json
 import numpy as np
 import pytest
+from connmod.checks import derive_seed
 from connmod.ltmr.evaluate import METHODS, M_RULES
 from connmod.ltmr.grids import claim_test, mr_above_non_mr, PAPER_SYNTHETIC, FACTORS, RUN_FACTORS, factorial_design, run_options, run_runs, audit_cells
 from connmod.ltmr.synthetic import make_synthetic
 from connmod.report.run import run_report, check_summary
 
-SYN = dict(configurations=3, densities=[0.015, 0.105], jobs=1)
+SYN = dict(configurations=3, densities=[0.015, 0.105], n_jobs=1)
 SENS = dict(configurations=3, densities=[0.015, 0.105], design='half', m_rules=['laplacian', 'true'], averages=['matched', 'max'],
             real=True, real_densities=[0.1, 0.2])
 SCHEMA = {'report', 'parameters', 'elapsed_s', 'answer'}          # shared by every report's summary.json
@@ -62,7 +63,7 @@ def test_synthetic_structure(syn):
     for f in ('fig_dc_vs_density.png', 'fig_dc_vs_paper.png', 'fig_m_vs_true.png', 'table_synthetic.csv', 'table_synthetic.md',
               'table_synthetic_m.md', 'table_synthetic_correlation.csv'):
         assert (d/f).stat().st_size > 0
-    true_n = np.mean([make_synthetic(np.random.default_rng(np.random.SeedSequence([0, i])))['N'] for i in range(SYN['configurations'])])
+    true_n = np.mean([make_synthetic(np.random.default_rng(derive_seed(0, i)))['N'] for i in range(SYN['configurations'])])
     assert all(v['mean_true'] == true_n for v in s['m'].values())     # the N of configurations 0, 1, 2 of master seed 0
     m_cov, m_cor = ({k: v['mean_estimated'] for k, v in s['readings'][e]['m'].items()} for e in ('covariance', 'correlation'))
     assert all(m_cov[k] < m_cor[k] for k in METHODS)                  # the reading changes the paper's m rule: larger weights, smaller m
@@ -70,7 +71,7 @@ def test_synthetic_structure(syn):
 
 
 def test_synthetic_seed_reproduces_table(syn, tmp_path):
-    _, s2 = run('ltmr-synthetic', tmp_path/'again', **{**SYN, 'jobs': 2})   # same seed, other process count
+    _, s2 = run('ltmr-synthetic', tmp_path/'again', **{**SYN, 'n_jobs': 2})   # same seed, other process count
     assert s2['readings'] == syn[1]['readings']
     _, s3 = run('ltmr-synthetic', tmp_path/'seed1', **{**SYN, 'seed': 1, 'estimates': ['correlation']})
     assert set(s3['readings']) == {'correlation'} and s3['methods'] != syn[1]['readings']['correlation']['methods']
@@ -86,6 +87,19 @@ def test_synthetic_choice_is_wired(syn, tmp_path):
     assert r['methods'] != syn[1]['methods'] and r['parameters']['offset_scale'] == 'relative'
 
 
+def test_synthetic_several_rules_and_denominators(syn, tmp_path):
+    "With several m rules and Dice denominators the main table is the first pair's (the default run's), and every pair has a table."
+    d, s = run('ltmr-synthetic', tmp_path/'rules', **{**SYN, 'm_rules': ['laplacian', 'true'], 'averages': ['matched', 'max']})
+    assert s['readings'] == syn[1]['readings']                                      # the main tables do not depend on the other rules
+    by = {(t['m_rule'], t['average']): t['readings'] for t in s['tables']}
+    assert list(by) == [('laplacian', 'matched'), ('laplacian', 'max'), ('true', 'matched'), ('true', 'max')]
+    for e, reading in s['readings'].items():
+        assert by['laplacian', 'matched'][e]['methods'] == reading['methods'] and by['true', 'matched'][e]['methods'] == reading['methods_true_m']
+        assert all(x['mean_dc'] <= y['mean_dc'] + 1e-12 for x, y in zip(by['laplacian', 'max'][e]['methods'], reading['methods']))   # 'max' <= 'matched'
+    for f in ('table_synthetic_laplacian_max.md', 'table_synthetic_true_matched.md', 'table_synthetic_true_max.csv'): assert (d/f).stat().st_size > 0
+    assert not (d/'table_synthetic_laplacian_matched.md').exists()                 # the main table is table_synthetic
+
+
 def test_synthetic_method_subset_says_claim_unchecked(tmp_path, mirror):
     "A subset of the methods runs to the end; the claim (it needs all five) is reported as not checkable, not crashed on."
     _, s = run('ltmr-synthetic', tmp_path/'sub', configurations=2, densities=[0.105], methods=['GT', 'LTMR'], estimates=['covariance'])
@@ -96,19 +110,20 @@ def test_synthetic_method_subset_says_claim_unchecked(tmp_path, mirror):
 
 
 def test_bad_parameter_fails_before_running(tmp_path):
-    with pytest.raises(ValueError, match='m_rule must be one of'): run_report('ltmr-synthetic', tmp_path/'x', dict(m_rule='eig'))
+    with pytest.raises(ValueError, match="m_rules: unknown \\['eig'\\]"): run_report('ltmr-synthetic', tmp_path/'x', dict(m_rules=['eig']))
+    with pytest.raises(ValueError, match='no parameter'): run_report('ltmr-synthetic', tmp_path/'x', dict(m_rule='laplacian'))   # the old singular name
     with pytest.raises(ValueError, match="estimates: unknown \\['pearson'\\]"):
         run_report('ltmr-synthetic', tmp_path/'x', dict(estimates=['pearson']))
-    with pytest.raises(ValueError, match="offset_scale must be 'absolute' or 'relative'"):
+    with pytest.raises(ValueError, match="offset_scale must be one of \\('absolute', 'relative'\\)"):
         run_report('ltmr-real', tmp_path/'x', dict(offset_scale='max'))
     with pytest.raises(ValueError, match='no parameter'): run_report('ltmr-real', tmp_path/'x', dict(configurations=3))
-    with pytest.raises(ValueError, match="design must be 'half' or 'full'"): run_report('ltmr-sensitivity', tmp_path/'x', dict(design='third'))
+    with pytest.raises(ValueError, match="design must be one of \\('half', 'full'\\)"): run_report('ltmr-sensitivity', tmp_path/'x', dict(design='third'))
     with pytest.raises(ValueError, match="unknown \\['nope'\\]"): run_report('ltmr-sensitivity', tmp_path/'x', dict(m_rules=['nope']))
     assert not (tmp_path/'x').exists()
 
 
 def test_real(tmp_path, mirror):
-    d, s = run('ltmr-real', tmp_path/'real', densities=[0.1, 0.2, 0.3])
+    d, s = run('ltmr-real', tmp_path/'real', densities=[0.1, 0.2, 0.3], m_rules=['laplacian', 'laplacian-binary'], averages=['matched', 'max'])
     assert SCHEMA <= set(s) and s['report'] == 'ltmr-real' and 'pairs = the 3 densities' in s['pairing']
     assert set(s['matrices']) == {'schaefer100-main', 'schaefer100-holdout'} and 'Not the paper data' in s['substitution']
     assert s['reference_density'] == 0.2
@@ -120,8 +135,13 @@ def test_real(tmp_path, mirror):
         assert v['claim']['level_distance'] is None and v['claim']['reproduced'] is None     # order only on substitute data
         check_claim({r['method']: r['mean_dc'] for r in v['methods']}, {r['method']: r['p_vs_ltmr'] for r in v['methods']}, v['claim'])
         assert set(M_RULES) <= set(v['m']) and v['m']['true'] == 7          # mean m per rule
-        assert np.isclose(v['m']['laplacian'], np.mean([r['m_rule'] for r in v['methods']]))   # the cut rule's m is the counted one
+        assert np.isclose(v['m']['laplacian'], np.mean([r['mean_m'] for r in v['methods']]))   # the cut rule's m is the counted one
+        by = {(t['m_rule'], t['average']): t['methods'] for t in v['tables']}          # every chosen rule × denominator, the first is the main table
+        assert list(by) == [('laplacian', 'matched'), ('laplacian', 'max'), ('laplacian-binary', 'matched'), ('laplacian-binary', 'max')]
+        assert by['laplacian', 'matched'] == v['methods'] and by['laplacian-binary', 'matched'] != v['methods']
+        assert np.isclose(v['m']['laplacian-binary'], np.mean([r['mean_m'] for r in by['laplacian-binary', 'max']]))
     assert set(s['replication']['schaefer100']) == set(METHODS)
+    assert (d/'table_schaefer100-main_laplacian-binary_max.md').stat().st_size > 0
     assert (d/'fig_real_dc.png').stat().st_size > 0 and (d/'fig_real_m.png').stat().st_size > 0
 
 

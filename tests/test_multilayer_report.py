@@ -2,11 +2,9 @@
 import json
 import numpy as np
 import pytest
-from connmod.report.run import REPORTS, run_report, check_summary, full_params
+from connmod.report.run import run_report, check_summary, full_params
 from connmod.report.multilayer import MULTILAYER_FULL
 
-REPORTS.setdefault('hansen-multilayer', dict(notebook='hansen_multilayer.ipynb', check='connmod.engine.multilayer:check_multilayer_params',
-                                             full='connmod.engine.multilayer:MULTILAYER_FULL'))
 SMALL = dict(omegas=[0.0, 0.01, 0.3], repeats=12, n_null=5, null_runs=2, surfaces=True)
 
 

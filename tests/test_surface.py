@@ -1,5 +1,6 @@
-"""Surfaces: the seven Hansen partitions rendered on fsLR-32k (checked by colour), bad input, and the fsaverage
-download path end to end against archives built here and served from 127.0.0.1."""
+"""Surfaces: the seven Hansen partitions rendered on fsLR-32k (checked by colour), and the fsaverage download path
+end to end against archives built here and served from 127.0.0.1. (Bad-input checks of the surface functions live
+inline in nbs/24_surface.ipynb, below each function.)"""
 import hashlib, io, tarfile
 import numpy as np
 import nibabel as nib
@@ -7,6 +8,7 @@ import pytest
 from scipy.spatial import cKDTree
 import matplotlib as mpl, matplotlib.image
 from connmod.modes import surface as sf
+from connmod.io import package_data_dir
 from connmod.modes.datasets import load_published_communities, load_schaefer_networks, REPRESENTATIVE_GAMMA_COLUMNS, MODES
 
 PUBLISHED_K = dict(gc=4, rs=6, ls=4, mc=2, hc=5, ec=4, ts=2)  # Hansen et al. 2023, Fig. 5e
@@ -106,32 +108,6 @@ def test_nan_parcels_are_grey(mirror):
     assert grey_count(lat_l) > 20000 and grey_count(lat_r) < 500
 
 
-@pytest.mark.parametrize('values, msg', [
-    (np.ones(399), '400 parcel values or 64984 vertex values'),
-    (np.ones((400, 2)), '400 parcel values'),
-    (np.full(400, np.nan), 'all NaN'),
-    (['x']*400, 'numeric'),
-])
-def test_bad_values(values, msg, mirror):
-    with pytest.raises(ValueError, match=msg): sf.plot_surface(values, data_dir=mirror)
-
-
-def test_bad_space_and_kind(mirror):
-    with pytest.raises(ValueError, match='space must be one of'): sf.load_surface('fsnative', data_dir=mirror)
-    with pytest.raises(ValueError, match='kind must be one of'): sf.load_surface('fslr32k', 'flat', data_dir=mirror)
-    with pytest.raises(ValueError, match='kind must be one of'): sf.load_surface('fsaverage', 'midthickness', data_dir=mirror)
-
-
-def test_parcels_to_vertices_errors(fslr):
-    _, labels = fslr
-    with pytest.raises(ValueError, match='labels must lie in 0..399'): sf.parcels_to_vertices(np.ones(399), labels)
-    with pytest.raises(ValueError, match='values has 401 entries'): sf.parcels_to_vertices(np.ones(401), labels)
-    v = sf.parcels_to_vertices(np.arange(1, 401), labels)
-    assert v.shape == (64984,)
-    np.testing.assert_array_equal(np.isnan(v), np.concatenate(labels) == 0)
-    np.testing.assert_array_equal(v[~np.isnan(v)], np.concatenate(labels)[np.concatenate(labels) > 0])
-
-
 # --- fsaverage: the download path, offline ------------------------------------------------------------------
 # Stand-in archives laid out like the OSF ones (top folder `fsaverage/`): brainspace's fsaverage5 pial meshes
 # play the template surfaces, and a Voronoi split of each into 200 patches, named with the Schaefer-400 names in
@@ -147,10 +123,11 @@ def _tar(files):
 
 def _fake_fsaverage(tmp, names):
     rng = np.random.default_rng(0)
-    bs = sf._package_dir('brainspace', 'brainspace')/'datasets'/'surfaces'
+    bs = package_data_dir('brainspace')/'datasets'/'surfaces'
     surf, annot, truth = {}, {}, {}
     for h, hemi_names, first in (('L', names[:200], 1), ('R', names[200:], 201)):
-        coords, faces = sf._read_gifti_mesh(bs/f'fsa5.pial.{h.lower()}h.gii')
+        g = nib.load(bs/f'fsa5.pial.{h.lower()}h.gii')
+        coords, faces = g.agg_data('NIFTI_INTENT_POINTSET').astype(float), g.agg_data('NIFTI_INTENT_TRIANGLE')
         for kind in ('inflated', 'pial'):
             p = tmp/f'{h}.{kind}'; nib.freesurfer.write_geometry(p, coords, faces.astype(np.int32)); surf[f'surf/{h.lower()}h.{kind}'] = p.read_bytes()
         medial = np.abs(coords[:, 0]) < 8  # a stand-in medial wall along the midline
@@ -244,8 +221,23 @@ def test_fsaverage_annotation_with_other_parcels_is_refused(cache, fake, http_se
         sf.load_surface('fsaverage', 'inflated', cache)
 
 
-def test_default_sources_are_the_published_ones():
-    (a_url, a_md5), (s_url, s_md5) = sf.FSAVERAGE_SOURCES['fsaverage']
-    assert a_url == 'https://files.osf.io/v1/resources/udpv8/providers/osfstorage/673273c54b79ea9a5062f4b3'
-    assert a_md5 == 'md5:de53b3faaa076442ae8ddb5ef62d79e8'
-    assert s_url.startswith('https://files.osf.io/v1/resources/udpv8/providers/osfstorage/') and s_md5.startswith('md5:')
+def test_modes_import_without_the_surface_extra():
+    """On a core install (no nibabel, VTK/pyvista, brainspace, hcp-utils, plotly) `connmod.modes` imports and computes;
+    what needs the extra says how to install it."""
+    import subprocess, sys, textwrap
+    code = textwrap.dedent('''
+        import sys
+        EXTRA = ('nibabel', 'pyvista', 'vtk', 'brainspace', 'hcp_utils', 'plotly')
+        for m in EXTRA: sys.modules[m] = None  # as if not installed: importing fails, find_spec finds nothing
+        import numpy as np
+        from connmod.modes import datasets, compare, plotting, parcellations, surface
+        assert not [m for m in sys.modules if m.split('.')[0] in EXTRA and sys.modules[m] is not None]
+        x = np.repeat([1, 2, 3], 4)
+        print(round(compare.partition_similarity([x, x[::-1]])[0, 1], 6), len(datasets.load_modes()))
+        for call in (lambda: surface.load_surface(), lambda: parcellations.schaefer(200), lambda: compare.parcel_centroids()):
+            try: call(); print('no error')
+            except ImportError as e: print('ImportError', 'pip install "connmod[surface]"' in str(e))
+    ''')
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.split('\n')[:4] == ['1.0 7', 'ImportError True', 'ImportError True', 'ImportError True'], r.stdout

@@ -2,16 +2,15 @@
 import numpy as np
 import pytest
 import connmod.engine.sweep as sw
+from connmod.fixtures import planted_partition
 
 GAMMAS = [0.5, 1.0, 2.0]
 
 
 def planted(n, k, seed):
-    rng = np.random.default_rng(seed)
-    truth = np.repeat(np.arange(k), n // k)
-    W = np.triu(rng.random((n, n)) < np.where(truth[:, None] == truth[None], .7, .1), 1) * rng.uniform(.2, 1, (n, n))
-    W = W + W.T
-    return W - W.mean() * (1 - np.eye(n))  # signed weights, as a Fisher-z matrix has
+    "A planted-partition graph of `k` blocks with signed weights, as a Fisher-z matrix has."
+    W, _ = planted_partition([n // k] * k, .7, .1, weights=(.2, 1.), seed=seed)
+    return W - W.mean() * (1 - np.eye(n))
 
 
 @pytest.fixture(scope='module')
@@ -104,15 +103,15 @@ def test_changed_input_is_not_resumed(modes, tmp_path):
 
 def test_cli_sweep_resumes(tmp_path, capsys, monkeypatch):
     from connmod.cli import sweep_cmd
-    sweep_cmd(modes='ts,mc', gammas='0.5,1.0', repeats=4, out=str(tmp_path), quiet=True)
+    sweep_cmd(modes='ts,mc', gammas='0.5,1.0', repeats=4, out_dir=str(tmp_path), quiet=True)
     first = np.load(tmp_path/'community_assignments_ts.npy')
     # the command runs in this process: a resumed sweep must load every task, not recompute it to the same bytes
     monkeypatch.setattr(sw, 'run_task', lambda *a, **kw: pytest.fail('a finished task was recomputed'))
-    sweep_cmd(modes='ts,mc', gammas='0.5,1.0', repeats=4, out=str(tmp_path), quiet=True)
+    sweep_cmd(modes='ts,mc', gammas='0.5,1.0', repeats=4, out_dir=str(tmp_path), quiet=True)
     np.testing.assert_array_equal(np.load(tmp_path/'community_assignments_ts.npy'), first)
     assert first.shape == (400, 2)
     with pytest.raises(ValueError, match='unknown mode'):
-        sweep_cmd(modes='gc,zz', out=str(tmp_path/'x'), quiet=True)
+        sweep_cmd(modes='gc,zz', out_dir=str(tmp_path/'x'), quiet=True)
 
 
 def test_resumed_dask_sweep_contacts_no_scheduler(modes, reference, tmp_path):
@@ -138,7 +137,7 @@ def test_leiden_sweep_is_recorded_and_not_resumed_by_louvain(modes, reference, t
 def test_cli_sweep_leiden(tmp_path):
     import json
     from connmod.cli import sweep_cmd
-    sweep_cmd(modes='hc', gammas='1.0', repeats=4, out=str(tmp_path), quiet=True, algorithm='leiden')
+    sweep_cmd(modes='hc', gammas='1.0', repeats=4, out_dir=str(tmp_path), quiet=True, algorithm='leiden')
     assert json.loads((tmp_path/'sweep.json').read_text())['algorithm'] == 'leiden'
     with pytest.raises(ValueError, match='other algorithm'):
-        sweep_cmd(modes='hc', gammas='1.0', repeats=4, out=str(tmp_path), quiet=True)
+        sweep_cmd(modes='hc', gammas='1.0', repeats=4, out_dir=str(tmp_path), quiet=True)

@@ -129,21 +129,21 @@ def test_cli_bad_values_write_nothing_and_say_one_line(modes, tmp_path):
     np.save(tmp_path/'m.npy', modes['a'])
     (tmp_path/'afile').write_text('x'); (tmp_path/'empty').mkdir()   # 'empty': the working folder of the commands
     base = ('--matrix', tmp_path/'m.npy', '--gammas', '1', '--repeats', '3', '--quiet')
-    for extra, msg in ((('--B', 'foo', '--out', tmp_path/'o'), 'B must be one of'),
-                       (('--seed', '-1', '--out', tmp_path/'o'), 'seed must be an integer >= 0'),
-                       (('--out', ''), 'out_dir must be a folder path'),
-                       (('--out', tmp_path/'afile'), f'{tmp_path/"afile"} exists and is not a folder')):
+    for extra, msg in ((('--B', 'foo', '--out_dir', tmp_path/'o'), 'B must be one of'),
+                       (('--seed', '-1', '--out_dir', tmp_path/'o'), 'seed must be an integer >= 0'),
+                       (('--out_dir', ''), 'out_dir must be a folder path'),
+                       (('--out_dir', tmp_path/'afile'), f'{tmp_path/"afile"} exists and is not a folder')):
         r = run(*base, *extra, cwd=tmp_path/'empty')
         assert r.returncode == 2 and r.stderr.startswith('connmod-sweep: error: ') and r.stderr.count('\n') == 1, r.stderr
         assert msg in r.stderr, r.stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ['afile', 'empty', 'm.npy']
-        assert list((tmp_path/'empty').iterdir()) == []   # --out '' wrote nothing into the working folder
+        assert list((tmp_path/'empty').iterdir()) == []   # --out_dir '' wrote nothing into the working folder
     # the corrected command then runs; a truncated sweep.json is named
-    assert run(*base, '--out', tmp_path/'o').returncode == 0
+    assert run(*base, '--out_dir', tmp_path/'o').returncode == 0
     (tmp_path/'o'/'sweep.json').write_text('{"gammas": [1.0')
-    r = run(*base, '--out', tmp_path/'o')
+    r = run(*base, '--out_dir', tmp_path/'o')
     assert r.returncode == 2 and str(tmp_path/'o'/'sweep.json') in r.stderr, r.stderr
     # a traceback on request
-    r = subprocess.run([str(EXE), *map(str, base), '--B', 'foo', '--out', str(tmp_path/'p')], capture_output=True, text=True,
+    r = subprocess.run([str(EXE), *map(str, base), '--B', 'foo', '--out_dir', str(tmp_path/'p')], capture_output=True, text=True,
                        timeout=300, env=dict(os.environ, CONNMOD_DEBUG='1'))
     assert r.returncode == 1 and 'Traceback' in r.stderr and 'B must be one of' in r.stderr

@@ -1,4 +1,4 @@
-"""`connmod-sweep --matrix a.csv --matrix b.npy --gammas 0.5:2:0.5 --out D` on a user's files, end to end as a user
+"""`connmod-sweep --matrix a.csv --matrix b.npy --gammas 0.5:2:0.5 --out_dir D` on a user's files, end to end as a user
 types it: results, the record of the inputs in sweep.json, and a resumed run that recomputes only what is missing."""
 import json, subprocess, sys
 from pathlib import Path
@@ -30,7 +30,7 @@ def run(*args):
 def test_sweep_on_user_files_works_and_resumes(files, tmp_path):
     a, b = files
     D = tmp_path/'D'
-    r = run('--matrix', a, '--matrix', b, '--gammas', '0.5:2:0.5', '--out', D, '--quiet')
+    r = run('--matrix', a, '--matrix', b, '--gammas', '0.5:2:0.5', '--out_dir', D, '--quiet')
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.startswith('a: communities per γ') and '\nb: ' in r.stdout
     man = json.loads((D/'sweep.json').read_text())
@@ -49,7 +49,7 @@ def test_sweep_on_user_files_works_and_resumes(files, tmp_path):
     assert len(tasks) == 8
     stamps = {p.name: p.stat().st_mtime_ns for p in tasks}
     tasks[3].unlink()  # as if the run had been killed before this task finished
-    r = run('--matrix', a, '--matrix', b, '--gammas', '0.5:2:0.5', '--out', D, '--quiet')
+    r = run('--matrix', a, '--matrix', b, '--gammas', '0.5:2:0.5', '--out_dir', D, '--quiet')
     assert r.returncode == 0, r.stderr[-2000:]
     now = {p.name: p.stat().st_mtime_ns for p in (D/'tasks').glob('*.npz')}
     assert set(now) == set(stamps)
@@ -60,11 +60,11 @@ def test_sweep_on_user_files_works_and_resumes(files, tmp_path):
 def test_changed_file_is_not_resumed_and_bad_files_write_nothing(files, tmp_path):
     a, b = files
     D = tmp_path/'D'
-    assert run('--matrix', b, '--gammas', '1', '--repeats', '5', '--out', D, '--quiet').returncode == 0
+    assert run('--matrix', b, '--gammas', '1', '--repeats', '5', '--out_dir', D, '--quiet').returncode == 0
     np.save(b, np.load(b) * 0.5)
-    r = run('--matrix', b, '--gammas', '1', '--repeats', '5', '--out', D, '--quiet')
+    r = run('--matrix', b, '--gammas', '1', '--repeats', '5', '--out_dir', D, '--quiet')
     assert r.returncode != 0 and 'other modes' in r.stderr
     bad = tmp_path/'ragged.csv'; bad.write_text('1,0.5\n0.5\n')
-    r = run('--matrix', a, '--matrix', bad, '--gammas', '1', '--out', tmp_path/'E', '--quiet')
+    r = run('--matrix', a, '--matrix', bad, '--gammas', '1', '--out_dir', tmp_path/'E', '--quiet')
     assert r.returncode == 2 and str(bad) in r.stderr and not (tmp_path/'E').exists()
     assert r.stderr.startswith('connmod-sweep: error: ') and r.stderr.count('\n') == 1, r.stderr  # one line, no traceback

@@ -1,6 +1,6 @@
 """The modes report on a user's own matrices: three HCP group matrices at Schaefer-200 from the data packaged with
 brainspace, written to the formats labs keep them in (CSV with parcel names, .npy, .mat), run through
-`connmod-report hansen -p matrices ...` with the spin test and the surfaces; the same matrices without a parcellation;
+`connmod-report hansen --matrices ...` with the spin test and the surfaces; the same matrices without a parcellation;
 and bad inputs refused before anything is written."""
 import json, os, subprocess, sys
 from pathlib import Path
@@ -45,8 +45,8 @@ def user_files(tmp_path_factory):
 def with_parcellation(user_files, tmp_path_factory):
     d, _ = user_files
     out = tmp_path_factory.mktemp('r')/'mine'
-    args = [str(EXE), 'hansen', '--out', str(out), '-p', 'matrices', str(d), '-p', 'parcellation', 'schaefer200',
-            '-p', 'surfaces', 'True'] + [a for k, v in QUICK.items() for a in ('-p', k, str(v))]
+    args = [str(EXE), 'hansen', '--out_dir', str(out), '--matrices', str(d), '--parcellation', 'schaefer200',
+            '--surfaces', 'True'] + [a for k, v in QUICK.items() for a in (f'--{k}', str(v))]
     r = subprocess.run(args, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     return out, json.loads((out/'summary.json').read_text())
@@ -120,7 +120,7 @@ def test_a_bad_file_is_named_and_nothing_is_written(user_files, tmp_path):
 
 def test_the_command_line_says_what_is_wrong_in_one_line(user_files, tmp_path):
     d, _ = user_files
-    r = subprocess.run([str(EXE), 'hansen', '--out', str(tmp_path/'out'), '-p', 'matrices', str(d), '-p', 'parcellation', 'schaefer300'],
+    r = subprocess.run([str(EXE), 'hansen', '--out_dir', str(tmp_path/'out'), '--matrices', str(d), '--parcellation', 'schaefer300'],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stderr == 'connmod-report: error: parcellation: schaefer300 has 300 parcels but the matrices are 200 × 200\n'
     assert not (tmp_path/'out').exists()

@@ -6,9 +6,9 @@ This script does what nbdev does before Quarto -- take the title cell as the pag
 notebook (examples and tests included, as `nbdev_test` does, skipping the `tst_flags` cells), applies the Quarto
 cell options that nbdev uses (`#| hide`, `echo`, `output`, `include`) and renders each page with nbconvert, with a
 navigation bar in reading order. Pages work offline: maths is typeset into embedded pictures and nothing is loaded
-from a CDN (the same page machinery as the reports' `report.html`, `connmod.report`).
+from a CDN (the same page machinery as the reports' `report.html`, `connmod.report.run`).
 
-    python tools/build_docs.py [--out _docs]
+    python tools/build_docs.py [--out_dir _docs]
 """
 import argparse, html, json, os, re
 from configparser import ConfigParser
@@ -133,5 +133,5 @@ def build(out=ROOT/'_docs'):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--out', default=str(ROOT/'_docs'))
-    build(ap.parse_args().out)
+    ap.add_argument('--out_dir', default=str(ROOT/'_docs'))
+    build(ap.parse_args().out_dir)

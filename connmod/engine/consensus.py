@@ -10,10 +10,10 @@ from numba import njit, prange
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import connected_components
 from ..checks import check_connectivity, check_number, check_count, check_seed, check_labels
-from .louvain import louvain_runs, relabel, check_algorithm, _compile_notice, _runs_nb, _modularity_matrix_nb, _louvain_nb, _leiden_nb
+from .louvain import louvain_runs, relabel, check_algorithm, compile_notice, runs_nb, modularity_matrix_nb, louvain_nb, leiden_nb
 
 # %% auto #0
-__all__ = ['ENGINE_VERSION', 'contingency', 'zrand', 'ari', 'nmi', 'match_labels', 'zrand_all', 'agreement_matrix',
+__all__ = ['ENGINE_VERSION', 'contingency', 'zrand', 'ari_table', 'ari', 'nmi', 'match_labels', 'zrand_all', 'agreement_matrix',
            'null_threshold', 'consensus_partition', 'consensus_modularity']
 
 # %% ../../nbs/11_consensus.ipynb #a1680ac2
@@ -65,8 +65,10 @@ def zrand(
     return float(z)
 
 # %% ../../nbs/11_consensus.ipynb #302a2e18
-def _ari_table(C:np.ndarray)->float:
-    "Adjusted Rand index from the contingency table `C` of two partitions."
+def ari_table(
+    C:np.ndarray, # contingency table of two partitions (see `contingency`): counts of nodes per pair of communities
+)->float:         # adjusted Rand index
+    "Adjusted Rand index from the contingency table `C` of two partitions (for callers that build many tables fast)."
     pairs = lambda v: (v * (v - 1) / 2).sum()
     sum_c, a, b = pairs(C), pairs(C.sum(1)), pairs(C.sum(0))
     expected, top = a * b / pairs(np.array(C.sum())), (a + b) / 2
@@ -75,7 +77,7 @@ def _ari_table(C:np.ndarray)->float:
 
 def ari(x, y)->float:
     "Adjusted Rand index of partitions `x` and `y` (Hubert & Arabie 1985)."
-    return _ari_table(contingency(x, y))
+    return ari_table(contingency(x, y))
 
 def nmi(x, y)->float:
     "Normalised mutual information of partitions `x` and `y`: I(x; y) / mean(H(x), H(y))."
@@ -117,16 +119,19 @@ def _first_seen_runs(codes):
             M[r, v] = new[c]
     return M, k
 
-def _runs_matrix(assignments, name='assignments'):
-    "`assignments` (n × runs, int labels) as (runs × n 0-based labels, communities per run)."
-    A = np.asarray(assignments)
-    if A.ndim == 1: A = A[:, None]
-    if A.ndim != 2 or A.shape[0] < 3 or A.shape[1] < 1:
-        raise ValueError(f"{name} must be n × runs with n >= 3, got shape {A.shape}")
-    A = check_labels(A, name, 2)
-    if not np.issubdtype(A.dtype, np.integer) or A.min() < 0 or A.max() >= 4 * A.size:
-        A = np.unique(A, return_inverse=True)[1].reshape(A.shape)   # any labels → codes in [0, K)
-    return _first_seen_runs(np.ascontiguousarray(A, dtype=np.int64))
+def _runs_matrix(assignments, name='assignments', n=None):
+    "`assignments` (n × runs, int labels) as (runs × n 0-based labels, communities per run); `n`: nodes, if known."
+    X = np.asarray(assignments)
+    if X.ndim == 1: X = X[:, None]
+    if X.ndim != 2 or X.shape[0] < 3 or X.shape[1] < 1:
+        raise ValueError(f"{name} must be n × runs with n >= 3, got shape {X.shape}")
+    if n is not None and X.shape[0] != n:     # refuse, never transpose: a runs × n array would pass as n × runs otherwise
+        raise ValueError(f"{name} must be nodes × runs ({n} rows, one per node), got shape {X.shape}"
+                         + (" (runs × nodes? pass its transpose)" if X.shape[1] == n else ""))
+    X = check_labels(X, name, 2)
+    if not np.issubdtype(X.dtype, np.integer) or X.min() < 0 or X.max() >= 4 * X.size:
+        X = np.unique(X, return_inverse=True)[1].reshape(X.shape)   # any labels → codes in [0, K)
+    return _first_seen_runs(np.ascontiguousarray(X, dtype=np.int64))
 
 @njit(cache=True, parallel=True)
 def _zrand_all_nb(M, k, n_threads):
@@ -153,11 +158,12 @@ def _zrand_all_nb(M, k, n_threads):
 
 def zrand_all(
     assignments, # n × runs partitions, one per column
+    n:int=None,  # number of nodes, if known: `assignments` must then have n rows
 )->np.ndarray:   # z-Rand of each pair of runs (i < j), NaN where a run is a single community
     "z-Rand of every pair of partitions in `assignments`, in `itertools.combinations` order."
-    A = np.asarray(assignments)
-    if A.ndim != 2: raise ValueError(f"assignments must be n × runs with n >= 3, got shape {A.shape}")
-    M, k = _runs_matrix(A)
+    X = np.asarray(assignments)
+    if X.ndim != 2: raise ValueError(f"assignments must be n × runs with n >= 3, got shape {X.shape}")
+    M, k = _runs_matrix(X, n=n)
     return _zrand_all_nb(M, k, numba.get_num_threads())
 
 # %% ../../nbs/11_consensus.ipynb #8040f242
@@ -181,18 +187,20 @@ def _agreement_nb(M, k, n_threads):
 
 def agreement_matrix(
     assignments, # n × runs partitions, one per column
+    n:int=None,  # number of nodes, if known: `assignments` must then have n rows (a runs × n array is refused)
 )->np.ndarray:   # n × n fraction of runs in which each pair of nodes shares a community
     "Agreement (co-classification) matrix of a set of partitions."
-    M, k = _runs_matrix(assignments)
+    M, k = _runs_matrix(assignments, n=n)
     return _agreement_nb(M, k, numba.get_num_threads())
 
 def null_threshold(
     assignments,        # n × runs partitions, one per column
     seed=None,          # anything `np.random.default_rng` accepts (unused for `np.mean`, which needs no permutation)
     null_func=np.mean,  # statistic of the null agreement matrix: `np.mean` (netneurotools) or `np.max` (Bassett et al.)
+    n:int=None,         # number of nodes, if known: `assignments` must then have n rows
 )->float:               # the threshold τ
     "Agreement reached by chance: `null_func` of the agreement matrix (zero diagonal) of node-permuted partitions."
-    M, k = _runs_matrix(assignments)
+    M, k = _runs_matrix(assignments, n=n)
     rng = check_seed(seed)
     if not callable(null_func):
         raise (ValueError if isinstance(null_func, str) else TypeError)(
@@ -232,26 +240,27 @@ def consensus_partition(
 ENGINE_VERSION = 2   # raised whenever the result of a seeded `consensus_modularity` call changes; sweeps record it
 
 def consensus_modularity(
-    A,                  # symmetric connectivity matrix (n × n), e.g. `fisher_z` of a correlation matrix
+    W,                  # symmetric connectivity matrix (n × n), e.g. `fisher_z` of a correlation matrix
     gamma:float=1.0,    # resolution γ > 0
     B='modularity',     # null model, as in `louvain`
     repeats:int=250,    # Louvain runs
-    seed=None,          # anything `np.random.default_rng` accepts
     null_func=np.mean,  # statistic of the permutation-null agreement used as threshold (see `null_threshold`)
+    seed=None,          # anything `np.random.default_rng` accepts
     recluster_repeats:int=10, # Louvain runs per round of consensus clustering (see `consensus_partition`)
     algorithm:str='louvain', # 'louvain' or 'leiden', for the runs and the re-clustering (see `louvain`)
 )->tuple:               # (consensus labels from 1, Q of each run, z-Rand of each pair of runs)
-    "Consensus partition of `repeats` Louvain (or Leiden) runs on `A` (Bassett et al. 2013; Lancichinetti & Fortunato 2012)."
+    "Consensus partition of `repeats` Louvain (or Leiden) runs on `W` (Bassett et al. 2013; Lancichinetti & Fortunato 2012)."
     check_algorithm(algorithm)
     repeats, recluster_repeats = check_count(repeats, 'repeats'), check_count(recluster_repeats, 'recluster_repeats')
     if not callable(null_func):
         raise (ValueError if isinstance(null_func, str) else TypeError)(
             f"null_func must be a function of an array, such as np.mean or np.max, got {null_func!r}")
-    _compile_notice({_modularity_matrix_nb: 1, _louvain_nb: 2.5, _leiden_nb: 2.5, _runs_nb: 5, _agreement_nb: 2,
+    compile_notice({modularity_matrix_nb: 1, louvain_nb: 2.5, leiden_nb: 2.5, runs_nb: 5, _agreement_nb: 2,
                      _zrand_all_nb: 2, _first_seen_runs: 1})
     rng = check_seed(seed)
-    runs, q_all = louvain_runs(A, gamma, B, int(repeats), seed=rng, algorithm=algorithm)
-    tau = null_threshold(runs, rng, null_func)
-    consensus = consensus_partition(agreement_matrix(runs), tau, recluster_repeats, rng, algorithm=algorithm)
-    zr = zrand_all(runs) if repeats > 1 else np.empty(0)
+    runs, q_all = louvain_runs(W, gamma, B, int(repeats), seed=rng, algorithm=algorithm)
+    n = len(runs)
+    tau = null_threshold(runs, rng, null_func, n=n)
+    consensus = consensus_partition(agreement_matrix(runs, n=n), tau, recluster_repeats, rng, algorithm=algorithm)
+    zr = zrand_all(runs, n=n) if repeats > 1 else np.empty(0)
     return consensus, q_all, zr

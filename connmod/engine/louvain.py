@@ -12,9 +12,12 @@ from numba import njit, prange
 from ..checks import check_connectivity, check_number, check_count, check_seed, check_labels
 
 # %% auto #0
-__all__ = ['NULL_MODELS', 'ALGORITHMS', 'LEIDEN_THETA', 'modularity_matrix_reference', 'modularity_matrix', 'relabel',
-           'modularity_q', 'seed_states', 'louvain_reference', 'leiden_reference', 'check_algorithm', 'louvain',
-           'louvain_runs', 'best_single_move']
+__all__ = ['NULL_MODELS', 'ALGORITHMS', 'LEIDEN_THETA', 'modularity_matrix_reference', 'modularity_matrix_nb',
+           'modularity_matrix', 'relabel', 'modularity_q', 'shuffle_nb', 'uniform_nb', 'seed_states',
+           'aggregate_reference', 'louvain_reference', 'first_seen_nb', 'aggregate_nb', 'louvain_nb', 'move_tolerance',
+           'leiden_theta', 'refine_weight_reference', 'refine_reference', 'leiden_reference', 'refine_weight_nb',
+           'refine_nb', 'leiden_nb', 'runs_nb', 'compile_notice', 'check_algorithm', 'louvain', 'louvain_runs',
+           'best_single_move']
 
 # %% ../../nbs/10_louvain.ipynb #e0fe1fd2
 NULL_MODELS = ('modularity', 'potts', 'negative_sym', 'negative_asym')
@@ -36,7 +39,7 @@ def modularity_matrix_reference(W, gamma, B):
     return (Bp / sp if B == 'negative_asym' and sp > 0 else Bp / (sp + sn)) - Bn / (sp + sn)
 
 @njit(cache=True)
-def _modularity_matrix_nb(W, gamma, model, out, checked):
+def modularity_matrix_nb(W, gamma, model, out, checked):
     "Compiled `modularity_matrix_reference` into `out`; False (and `out` unfinished) if `W` fails the quick checks."
     n = W.shape[0]; T = 32; s = 0.0
     for i in range(n): out[i, i] = W[i, i]; s += 0.0 * W[i, i]   # NaN if a diagonal entry is NaN or inf
@@ -111,9 +114,9 @@ def modularity_matrix(
         return out
     model = NULL_MODELS.index(B)
     if B != 'potts': W = _rescaled(W)
-    if not _modularity_matrix_nb(W, gamma, model, out, False):
+    if not modularity_matrix_nb(W, gamma, model, out, False):
         _careful_checks(W, B)                  # raises if W is bad; else W was symmetric only within tolerance
-        _modularity_matrix_nb(W, gamma, model, out, True)
+        modularity_matrix_nb(W, gamma, model, out, True)
     if B == 'potts' and not np.isin(W, (0, 1)).all(): raise ValueError("B='potts' needs a binary (0/1) W")
     return out
 
@@ -150,7 +153,7 @@ _GOLD, _MIX1, _MIX2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B
 _S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
 
 @njit(cache=True)
-def _shuffle(order, state):
+def shuffle_nb(order, state):
     "Fisher-Yates shuffle of `order` in place with splitmix64 draws from `state`; returns the new state."
     for i in range(order.size - 1, 0, -1):
         state = state + _GOLD
@@ -163,7 +166,7 @@ def _shuffle(order, state):
     return state
 
 @njit(cache=True)
-def _uniform(state):
+def uniform_nb(state):
     "(a float in [0, 1) from one splitmix64 step of `state`, the new state)."
     state = state + _GOLD
     z = state
@@ -183,7 +186,7 @@ def _moves_ref(B, m, state, tol):
     size = np.bincount(m, minlength=n)
     order, moved_any, H = np.arange(n), False, None
     while True:
-        state, moved = np.uint64(_shuffle(order, np.uint64(state))), False  # keep it a uint64
+        state, moved = np.uint64(shuffle_nb(order, np.uint64(state))), False  # keep it a uint64
         rows = 2 * (size > 0).sum() > n               # many communities: sum rows of B, else keep H
         if not rows and H is None:
             H = np.zeros((n, n)); np.add.at(H, m, B)  # H[c, u] = sum of B[j, u] over j in community c
@@ -208,8 +211,8 @@ def _first_seen(m):
     "0-based labels in order of first appearance."
     return relabel(m) - 1
 
-def _aggregate_ref(B, r):
-    "B'[c, d] = sum of B[i, j] over i in c, j in d."
+def aggregate_reference(B, r):
+    "The aggregated matrix of `B` for the 0-based consecutive labels `r`: B'[c, d] = sum of B[i, j] over i in c, j in d."
     k = r.max() + 1
     T = np.zeros((k, len(B))); np.add.at(T, r, B)
     out = np.zeros((k, k)); np.add.at(out.T, r, T.T)
@@ -221,12 +224,12 @@ def louvain_reference(B, state, tol):
     while True:
         moved, state = _moves_ref(B, m, state, tol)         # node level, on the original matrix
         if not moved: return m
-        m = _first_seen(m); Bk = _aggregate_ref(B, m)
+        m = _first_seen(m); Bk = aggregate_reference(B, m)
         while True:                                          # aggregated levels
             c = np.arange(len(Bk))
             moved, state = _moves_ref(Bk, c, state, tol)
             if not moved: break
-            r = _first_seen(c); m = r[m]; Bk = _aggregate_ref(Bk, r)
+            r = _first_seen(c); m = r[m]; Bk = aggregate_reference(Bk, r)
 
 # %% ../../nbs/10_louvain.ipynb #80bf5ed4
 @njit(cache=True)
@@ -257,7 +260,7 @@ def _moves_nb(B, m, state, tol, work):
         if size[c] > 0: active[k] = c; pos[c] = k; k += 1
     order = np.arange(n); moved_any = False; h = np.empty(n)
     while True:
-        state = _shuffle(order, state); moved = False
+        state = shuffle_nb(order, state); moved = False
         rows = 2 * k > n
         if not rows and stale:                      # (re)build H; rows of empty communities are never read
             for t in range(k):
@@ -299,7 +302,7 @@ def _moves_nb(B, m, state, tol, work):
         moved_any = True
 
 @njit(cache=True)
-def _first_seen_nb(m):
+def first_seen_nb(m):
     "0-based labels in order of first appearance, and their number."
     new = np.full(m.max() + 1, -1, np.int64); out = np.empty(m.size, np.int64); k = 0
     for i in range(m.size):
@@ -308,8 +311,8 @@ def _first_seen_nb(m):
     return out, k
 
 @njit(cache=True)
-def _aggregate_nb(B, r, k):
-    "Compiled `_aggregate_ref`."
+def aggregate_nb(B, r, k):
+    "Compiled `aggregate_reference`."
     n = B.shape[0]; T = np.zeros((k, n)); out = np.zeros((k, k))
     for i in range(n):
         c = r[i]
@@ -326,24 +329,26 @@ def _trace(Bk):
     return q
 
 @njit(cache=True)
-def _louvain_nb(B, state, tol, work):
+def louvain_nb(B, state, tol, work):
     "Compiled `louvain_reference`: (0-based labels, their Q as the trace of the last aggregated matrix)."
     n = B.shape[0]; m = np.arange(n); q = _trace(B)
     while True:
         moved, state = _moves_nb(B, m, state, tol, work)
         if not moved: return m, q
-        m, k = _first_seen_nb(m)
-        Bk = _aggregate_nb(B, m, k)
+        m, k = first_seen_nb(m)
+        Bk = aggregate_nb(B, m, k)
         while True:
             c = np.arange(k)
             moved, state = _moves_nb(Bk, c, state, tol, work)
             if not moved: break
-            r, k = _first_seen_nb(c)
+            r, k = first_seen_nb(c)
             for i in range(n): m[i] = r[m[i]]
-            Bk = _aggregate_nb(Bk, r, k)
+            Bk = aggregate_nb(Bk, r, k)
         q = _trace(Bk)
 
-def _tol(Bm): return 1e-10 * max(float(Bm.max()), -float(Bm.min()))
+def move_tolerance(Bm)->float:
+    "Smallest gain in Q that counts as a move on the modularity matrix `Bm`: 1e-10 of its largest |entry| (rounding is not a gain)."
+    return 1e-10 * max(float(Bm.max()), -float(Bm.min()))
 
 # %% ../../nbs/10_louvain.ipynb #6eef7246
 ALGORITHMS = ('louvain', 'leiden')
@@ -359,7 +364,7 @@ def _abs_sum(Bm):
     for j in range(c.size): t += c[j]
     return t
 
-def _theta(Bm)->float:
+def leiden_theta(Bm)->float:
     "θ in the units of `Bm`: `LEIDEN_THETA` times the mean |B_ij| (or times 1 if B is all zeros)."
     return LEIDEN_THETA * ((_abs_sum(np.ascontiguousarray(Bm, dtype=float)) / Bm.size) or 1.0)
 
@@ -367,7 +372,7 @@ def _queue_moves_ref(B, m, state, tol):
     "Fast local moving on `B` from the 0-based labels `m` (changed in place); returns (any moved, state)."
     n = len(B)
     size = np.bincount(m, minlength=n)
-    order = np.arange(n); state = np.uint64(_shuffle(order, np.uint64(state)))
+    order = np.arange(n); state = np.uint64(shuffle_nb(order, np.uint64(state)))
     queue, idle, moved_any, H = deque(order), np.empty(0, int), False, None
     while queue:
         u = queue.popleft()
@@ -394,11 +399,11 @@ def _queue_moves_ref(B, m, state, tol):
         idle = np.append(idle, u)
     return moved_any, state
 
-def _weight_ref(d, theta):
+def refine_weight_reference(d, theta):
     "exp(d / θ) for a gain `d` ≤ 0 relative to the best option; 0 below exp(-40)."
     return math.exp(d / theta) if d > -40 * theta else 0.0
 
-def _refine_ref(B, p, state, theta):
+def refine_reference(B, p, state, theta):
     "Leiden refinement of the 0-based partition `p`: (labels of the refined clusters, state)."
     r = np.arange(len(B))
     for c in range(p.max() + 1):
@@ -408,16 +413,16 @@ def _refine_ref(B, p, state, theta):
         e = np.cumsum(H, axis=1)[:, -1] - np.diag(H)             # B(C, S - C) of each cluster (sums in order)
         well = e >= 0                                            # well-connected nodes
         cl, size, live = np.arange(len(S)), np.ones(len(S), int), list(range(len(S)))   # clusters named by a node
-        order = np.arange(len(S)); state = np.uint64(_shuffle(order, state))
+        order = np.arange(len(S)); state = np.uint64(shuffle_nb(order, state))
         for i in order:
             if not well[i] or size[i] != 1: continue             # only well-connected singletons move
             C = [d for d in live if d != i and e[d] >= 0 and H[d, i] > 0]
             if not C: continue
             top = max(0.0, max(H[d, i] for d in C))
-            w = [_weight_ref(x - top, theta) for x in [0.0] + [H[d, i] for d in C]]   # staying alone first
+            w = [refine_weight_reference(x - top, theta) for x in [0.0] + [H[d, i] for d in C]]   # staying alone first
             total = 0.0
             for x in w: total += x
-            u, state = _uniform(np.uint64(state)); state = np.uint64(state)
+            u, state = uniform_nb(np.uint64(state)); state = np.uint64(state)
             x, j, acc = u * total, 0, w[0]
             while acc <= x and j < len(C): j += 1; acc += w[j]
             if j == 0: continue
@@ -434,11 +439,11 @@ def _leiden_iteration_ref(B, m, state, tol, theta):
         moved, state = _queue_moves_ref(Bk, p, state, tol); moved_any |= moved
         p = _first_seen(p)
         if p.max() + 1 == len(Bk): break                     # every community is one aggregated node
-        r, state = _refine_ref(Bk, p, state, theta)
+        r, state = refine_reference(Bk, p, state, theta)
         r = _first_seen(r)
         if r.max() + 1 == len(Bk): r = p                     # nothing merged: aggregate by p itself
         pk = np.empty(r.max() + 1, int); pk[r] = p           # P, as the aggregated network's start
-        Bk, node, p = _aggregate_ref(Bk, r), r[node], pk
+        Bk, node, p = aggregate_reference(Bk, r), r[node], pk
     return _first_seen(p[node]), moved_any, state
 
 def leiden_reference(B, state, tol, theta):
@@ -459,7 +464,7 @@ def _queue_moves_nb(B, m, state, tol, work):
     active = np.empty(n, np.int64); pos = np.full(n, -1, np.int64); k = 0   # the non-empty communities
     for c in range(n):
         if size[c] > 0: active[k] = c; pos[c] = k; k += 1
-    queue = np.arange(n); state = _shuffle(queue, state)
+    queue = np.arange(n); state = shuffle_nb(queue, state)
     head = 0; count = n                             # a ring buffer of the queued nodes
     idle = np.empty(n, np.int64); n_idle = 0        # the others, in the order they left the queue
     moved_any = False; h = np.empty(n)
@@ -512,13 +517,13 @@ def _queue_moves_nb(B, m, state, tol, work):
     return moved_any, state
 
 @njit(cache=True)
-def _weight_nb(d, theta):
-    "Compiled `_weight_ref`."
+def refine_weight_nb(d, theta):
+    "Compiled `refine_weight_reference`."
     return math.exp(d / theta) if d > -40 * theta else 0.0
 
 @njit(cache=True)
-def _refine_nb(B, p, k, state, theta, work):
-    "Compiled `_refine_ref` for the partition `p` (0-based, `k` communities): (refined labels, state)."
+def refine_nb(B, p, k, state, theta, work):
+    "Compiled `refine_reference` for the partition `p` (0-based, `k` communities): (refined labels, state)."
     n = B.shape[0]
     start = np.zeros(k + 1, np.int64); members = np.empty(n, np.int64)   # members of community c, by node index
     for v in range(n): start[p[v] + 1] += 1
@@ -539,7 +544,7 @@ def _refine_nb(B, p, k, state, theta, work):
             e[i] = t - H[i, i]; well[i] = e[i] >= 0
             cl[i] = i; size[i] = 1; live[i] = i; order[i] = i
         n_live = ns
-        state = _shuffle(order[:ns], state)
+        state = shuffle_nb(order[:ns], state)
         for i0 in range(ns):
             i = order[i0]
             if not well[i] or size[i] != 1: continue
@@ -550,11 +555,11 @@ def _refine_nb(B, p, k, state, theta, work):
                     x = H[d, i]
                     if x > 0: cand[kept] = d; kept += 1; top = max(top, x)
             if kept == 0: continue
-            w[0] = _weight_nb(0.0 - top, theta)
-            for q in range(kept): w[q + 1] = _weight_nb(H[cand[q], i] - top, theta)
+            w[0] = refine_weight_nb(0.0 - top, theta)
+            for q in range(kept): w[q + 1] = refine_weight_nb(H[cand[q], i] - top, theta)
             total = 0.0
             for q in range(kept + 1): total += w[q]
-            u, state = _uniform(state)
+            u, state = uniform_nb(state)
             x = u * total; q = 0; acc = w[0]
             while acc <= x and q < kept: q += 1; acc += w[q]
             if q == 0: continue
@@ -570,37 +575,37 @@ def _refine_nb(B, p, k, state, theta, work):
     return r, state
 
 @njit(cache=True)
-def _leiden_nb(B, state, tol, theta, work):
+def leiden_nb(B, state, tol, theta, work):
     "Compiled `leiden_reference`: (0-based labels, their Q as the trace of the last aggregated matrix)."
     n = B.shape[0]; m = np.arange(n); q = _trace(B)
     while True:
         Bk = B; node = np.arange(n); p = m.copy(); moved_any = False
         while True:
             moved, state = _queue_moves_nb(Bk, p, state, tol, work); moved_any = moved_any or moved
-            p, kp = _first_seen_nb(p)
+            p, kp = first_seen_nb(p)
             if kp == Bk.shape[0]: break
-            r, state = _refine_nb(Bk, p, kp, state, theta, work)
-            r, kr = _first_seen_nb(r)
+            r, state = refine_nb(Bk, p, kp, state, theta, work)
+            r, kr = first_seen_nb(r)
             if kr == Bk.shape[0]: r = p; kr = kp
             pk = np.empty(kr, np.int64)
             for v in range(Bk.shape[0]): pk[r[v]] = p[v]
-            Bk = _aggregate_nb(Bk, r, kr)
+            Bk = aggregate_nb(Bk, r, kr)
             for i in range(n): node[i] = r[node[i]]
             p = pk
         for i in range(n): m[i] = p[node[i]]
-        m, _ = _first_seen_nb(m)
+        m, _ = first_seen_nb(m)
         q = _trace(Bk)
         if not moved_any: return m, q
 
 @njit(cache=True, parallel=True)
-def _runs_nb(B, states, tol, n_threads, leiden, theta):
+def runs_nb(B, states, tol, n_threads, leiden, theta):
     "One run (Leiden if `leiden`, else Louvain) per seed in `states` on `n_threads` threads: (runs × n labels, Q of each)."
     n = B.shape[0]; R = states.size; out = np.empty((R, n), np.int64); q = np.empty(R)
     for t in prange(n_threads):
         work = np.empty(n * n)                      # one scratch buffer per thread
         for r in range(t, R, n_threads):
-            if leiden: out[r], q[r] = _leiden_nb(B, states[r], tol, theta, work)
-            else: out[r], q[r] = _louvain_nb(B, states[r], tol, work)
+            if leiden: out[r], q[r] = leiden_nb(B, states[r], tol, theta, work)
+            else: out[r], q[r] = louvain_nb(B, states[r], tol, work)
     return out, q
 
 # %% ../../nbs/10_louvain.ipynb #59deed18
@@ -616,7 +621,7 @@ def _scratch(size:int)->np.ndarray:
 
 _announced = set()
 
-def _compile_notice(costs:dict):
+def compile_notice(costs:dict):
     "One line on stderr before kernels with no cached copy get compiled; `costs`: kernel → its compile time in s."
     try: missing = [k for k in costs if k not in _announced and not k.signatures   # not compiled (or loaded) yet ...
                     and not k._cache._cache_file._load_index()]                    # ... and not in numba's cache
@@ -641,14 +646,14 @@ def louvain(
 )->tuple:                 # (labels from 1, one per node; Q of that partition)
     "Generalised Louvain (or Leiden) community detection on `W`; the result is a node-level local optimum of Q."
     leiden = check_algorithm(algorithm) == 'leiden'
-    _compile_notice({_modularity_matrix_nb: 1, _leiden_nb if leiden else _louvain_nb: 2.5})
+    compile_notice({modularity_matrix_nb: 1, leiden_nb if leiden else louvain_nb: 2.5})
     state = seed_states(seed)[0]
     shape = np.shape(W)
     n = shape[0] if len(shape) == 2 and shape[0] == shape[1] else 0   # else `modularity_matrix` says what is wrong
     buf = _scratch(2 * n * n)                                           # B, then the kernel's work buffer
     Bm = modularity_matrix(W, gamma, B, out=buf[:n * n].reshape(n, n) if n else None)
-    if leiden: m, q = _leiden_nb(Bm, state, _tol(Bm), _theta(Bm), buf[n * n:])
-    else: m, q = _louvain_nb(Bm, state, _tol(Bm), buf[n * n:])
+    if leiden: m, q = leiden_nb(Bm, state, move_tolerance(Bm), leiden_theta(Bm), buf[n * n:])
+    else: m, q = louvain_nb(Bm, state, move_tolerance(Bm), buf[n * n:])
     return m + 1, q   # m is already numbered by first appearance
 
 def louvain_runs(
@@ -662,11 +667,11 @@ def louvain_runs(
     "`repeats` seeded Louvain (or Leiden) runs on `W` in parallel: one partition per column."
     leiden = check_algorithm(algorithm) == 'leiden'
     repeats = check_count(repeats, 'repeats')
-    _compile_notice({_modularity_matrix_nb: 1, _louvain_nb: 2.5, _leiden_nb: 2.5, _runs_nb: 5})
+    compile_notice({modularity_matrix_nb: 1, louvain_nb: 2.5, leiden_nb: 2.5, runs_nb: 5})
     states = seed_states(seed, repeats)
     Bm = modularity_matrix(W, gamma, B)
-    M, q = _runs_nb(Bm, states, _tol(Bm), numba.get_num_threads(), leiden,
-                    _theta(Bm) if leiden else 0.0)
+    M, q = runs_nb(Bm, states, move_tolerance(Bm), numba.get_num_threads(), leiden,
+                    leiden_theta(Bm) if leiden else 0.0)
     return M.T + 1, q
 
 # %% ../../nbs/10_louvain.ipynb #33edeb88

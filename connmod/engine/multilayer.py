@@ -7,19 +7,19 @@ from __future__ import annotations
 import numpy as np
 import numba
 from numba import njit, prange
-from ..checks import check_connectivity
-from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, _refine_ref, _refine_nb, _shuffle, _uniform, _weight_ref, _weight_nb, _first_seen_nb
-from .consensus import agreement_matrix, null_threshold, consensus_partition, ari
+from ..checks import check_connectivity, check_count, check_seed
+from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, refine_reference, refine_nb, shuffle_nb, uniform_nb, refine_weight_reference, refine_weight_nb, first_seen_nb, aggregate_reference, aggregate_nb
+from .consensus import agreement_matrix, null_threshold, consensus_partition
 
 # %% auto #0
-__all__ = ['check_omega', 'supra_modularity', 'supra_matrix', 'multilayer_q', 'multilayer_louvain_reference',
-           'multilayer_leiden_reference', 'multilayer_louvain', 'multilayer_runs', 'multilayer_consensus',
-           'planted_layers', 'cross_modal_consistency', 'multimodal_partition', 'departures', 'layer_agreement',
-           'merge_omega', 'spin_layers', 'consistency_null', 'check_grid', 'multilayer_grid']
+__all__ = ['check_layers', 'check_omega', 'supra_modularity', 'supra_matrix', 'multilayer_q', 'supra_theta',
+           'multilayer_louvain_reference', 'multilayer_leiden_reference', 'supra_tolerance', 'multilayer_scratch_nb',
+           'multilayer_louvain_nb', 'multilayer_leiden_nb', 'multilayer_louvain', 'multilayer_runs',
+           'multilayer_consensus', 'planted_layers']
 
 # %% ../../nbs/12_multilayer.ipynb #6fa33834
-def _check_layers(layers, name:str='layers')->list:
-    "`layers` (a sequence or dict of n × n matrices, or an L × n × n array) as a list of checked float64 matrices."
+def check_layers(layers, name:str='layers')->list:
+    "`layers` (a sequence or dict of n × n matrices, or an L × n × n array) as a list of checked float64 matrices; `ValueError` naming `name`."
     if isinstance(layers, dict): layers = list(layers.values())
     if isinstance(layers, np.ndarray) and layers.ndim != 3:
         raise ValueError(f"{name} must be a sequence of n × n matrices or an L × n × n array, got shape {layers.shape}")
@@ -46,7 +46,7 @@ def supra_modularity(
     B:str='negative_asym',# null model of every layer, one of `NULL_MODELS`
 )->tuple:                 # (L × n × n per-layer modularity matrices, coupling c = ω / n between copies)
     "The structured supra-modularity of `layers`: each layer's own normalised modularity matrix, and the coupling."
-    mats = _check_layers(layers)
+    mats = check_layers(layers)
     L, n = len(mats), len(mats[0])
     w = check_omega(omega)
     if B not in NULL_MODELS: raise ValueError(f"unknown B {B!r}: use one of {NULL_MODELS}")
@@ -160,13 +160,6 @@ def _moves_ref(Bk, m, state, tol):
         if not moved: return moved_any, state
         moved_any = True
 
-def _aggregate_ref(Bk, r):
-    "Bk'[x, y] = sum of Bk[i, j] over i in x, j in y."
-    k = r.max() + 1
-    T = np.zeros((k, len(Bk))); np.add.at(T, r, Bk)
-    out = np.zeros((k, k)); np.add.at(out.T, r, T.T)
-    return out
-
 def _aggregate_layers_ref(Bs, c, m):
     "The aggregated matrix of the supra-modularity for the flat labels `m` (0-based, consecutive)."
     L, n, _ = Bs.shape; k = m.max() + 1; g = m.reshape(L, n)
@@ -178,13 +171,13 @@ def _aggregate_layers_ref(Bs, c, m):
             if r != s: np.add.at(out, (g[s], g[r]), c)
     return out
 
-def _theta_layers(Bs, c)->float:
+def supra_theta(Bs, c)->float:
     "Leiden's randomness θ for the supra-modularity: `LEIDEN_THETA` times the mean |𝓑| over its N² entries."
     L, n, _ = Bs.shape
     return LEIDEN_THETA * (((float(np.abs(Bs).sum()) + L * (L - 1) * n * c) / (L * n) ** 2) or 1.0)
 
 def _refine_layers_ref(Bs, c, p, state, theta):
-    "Leiden refinement (the single-layer `_refine_ref`) of the copy partition `p`, with B(C, v) summed from the structure."
+    "Leiden refinement (the single-layer `refine_reference`) of the copy partition `p`, with B(C, v) summed from the structure."
     L, n, _ = Bs.shape; r = np.arange(L * n)
     for x in range(p.max() + 1):
         S = np.flatnonzero(p == x); ns = len(S)                 # the community's copies, in index order
@@ -199,17 +192,17 @@ def _refine_layers_ref(Bs, c, p, state, theta):
                       - Bs[lay[a], par[a], par[a]] for a in range(ns)])   # B(a, S - a)
         well = e >= 0
         cl, size = np.arange(ns), np.ones(ns, int)              # clusters named by a member (local index)
-        order = np.arange(ns); state = np.uint64(_shuffle(order, np.uint64(state)))
+        order = np.arange(ns); state = np.uint64(shuffle_nb(order, np.uint64(state)))
         for a in order:
             if not well[a] or size[a] != 1: continue
             h, near = ties(a)
             C = [d for d in near if d != a and e[d] >= 0 and h[d] > 0]
             if not C: continue
             top = max(0.0, max(h[d] for d in C))
-            w = [_weight_ref(v - top, theta) for v in [0.0] + [h[d] for d in C]]   # staying alone first
+            w = [refine_weight_reference(v - top, theta) for v in [0.0] + [h[d] for d in C]]   # staying alone first
             total = 0.0
             for v in w: total += v
-            u, state = _uniform(np.uint64(state)); state = np.uint64(state)
+            u, state = uniform_nb(np.uint64(state)); state = np.uint64(state)
             v, j, acc = u * total, 0, w[0]
             while acc <= v and j < len(C): j += 1; acc += w[j]
             if j == 0: continue
@@ -230,7 +223,7 @@ def multilayer_louvain_reference(Bs, c, state, tol):
             cc = np.arange(len(Bk))
             moved, state = _moves_ref(Bk, cc, state, tol)
             if not moved: break
-            r = relabel(cc) - 1; m = r[m]; Bk = _aggregate_ref(Bk, r)
+            r = relabel(cc) - 1; m = r[m]; Bk = aggregate_reference(Bk, r)
 
 def multilayer_leiden_reference(Bs, c, state, tol, theta):
     "Multilayer Leiden with run seed `state` and randomness `theta`: flat 0-based labels (numpy)."
@@ -248,19 +241,21 @@ def multilayer_leiden_reference(Bs, c, state, tol, theta):
                 mv, state = _moves_ref(Bk, p, state, tol); moved |= mv
                 p = relabel(p) - 1
                 if p.max() + 1 == len(Bk): break                       # every community is one aggregated node
-                r, state = _refine_ref(Bk, p, np.uint64(state), theta); r = relabel(r) - 1
+                r, state = refine_reference(Bk, p, np.uint64(state), theta); r = relabel(r) - 1
                 if r.max() + 1 == len(Bk): r = p
                 pk = np.empty(r.max() + 1, int); pk[r] = p
-                Bk, node, p = _aggregate_ref(Bk, r), r[node], pk
+                Bk, node, p = aggregate_reference(Bk, r), r[node], pk
             m = p[node]
         if not moved: return m
 
-def _tol(Bs, c)->float: return 1e-10 * max(float(np.abs(Bs).max()), c)
+def supra_tolerance(Bs, c)->float:
+    "Smallest gain that counts as a move on the supra-modularity (`Bs`, coupling `c`): the single-layer `move_tolerance` rule."
+    return 1e-10 * max(float(np.abs(Bs).max()), c)
 
 # %% ../../nbs/12_multilayer.ipynb #49b34dab
 @njit(cache=True)
 def _copy_moves_nb(Bs, c, m, state, tol, w):
-    "Compiled `_copy_moves_ref`; `w` is the run's scratch (see `_scratch_nb`)."
+    "Compiled `_copy_moves_ref`; `w` is the run's scratch (see `multilayer_scratch_nb`)."
     h, cnt, size, lsize, act, pos, nact, order, Hs, stale = w
     L, n, _ = Bs.shape; N = L * n
     size[:] = 0; lsize[:, :] = 0; nact[:] = 0; h[:] = 0.0; stale[:] = True
@@ -398,18 +393,7 @@ def _aggregate_layers_nb(Bs, c, m, k):
     return out
 
 @njit(cache=True)
-def _aggregate_nb(Bk, r, k):
-    "Compiled `_aggregate_ref`."
-    n = Bk.shape[0]; T = np.zeros((k, n)); out = np.zeros((k, k))
-    for i in range(n):
-        x = r[i]
-        for v in range(n): T[x, v] += Bk[i, v]
-    for j in range(n):
-        for x in range(k): out[x, r[j]] += T[x, j]
-    return out
-
-@njit(cache=True)
-def _scratch_nb(L, n):
+def multilayer_scratch_nb(L, n):
     "A run's scratch: h, counts, sizes, per-layer sizes, community lists and slots, order, H by slot, stale flags."
     N = L * n
     return (np.zeros(N), np.zeros(N, np.int64), np.zeros(N, np.int64), np.zeros((L, N), np.int64),
@@ -442,7 +426,7 @@ def _refine_layers_nb(Bs, c, p, k, state, theta):
             for q in range(L):
                 if q != s and p[q * n + i] == x: ncop += 1
             e[a] = (t + c * ncop) - Bs[s, i, i]; well[a] = e[a] >= 0
-        state = _shuffle(order[:ns], state)
+        state = shuffle_nb(order[:ns], state)
         for a0 in range(ns):
             a = order[a0]
             if not well[a] or size[a] != 1: continue
@@ -460,11 +444,11 @@ def _refine_layers_nb(Bs, c, p, k, state, theta):
                 h[d] = 0.0; cnt[d] = 0; seen[d] = False
                 if d != a and e[d] >= 0 and g > 0: cand[kept] = d; hv[kept] = g; kept += 1; top = max(top, g)
             if kept == 0: continue
-            w[0] = _weight_nb(0.0 - top, theta)
-            for q in range(kept): w[q + 1] = _weight_nb(hv[q] - top, theta)
+            w[0] = refine_weight_nb(0.0 - top, theta)
+            for q in range(kept): w[q + 1] = refine_weight_nb(hv[q] - top, theta)
             total = 0.0
             for q in range(kept + 1): total += w[q]
-            u, state = _uniform(state)
+            u, state = uniform_nb(state)
             v = u * total; q = 0; acc = w[0]
             while acc <= v and q < kept: q += 1; acc += w[q]
             if q == 0: continue
@@ -474,7 +458,7 @@ def _refine_layers_nb(Bs, c, p, k, state, theta):
     return r, state
 
 @njit(cache=True)
-def _multilayer_louvain_nb(Bs, c, state, tol, w):
+def multilayer_louvain_nb(Bs, c, state, tol, w):
     "Compiled `multilayer_louvain_reference`: (flat 0-based labels, Σ of 𝓑 over pairs in a community)."
     L, n, _ = Bs.shape; N = L * n
     m = np.arange(N); q = 0.0
@@ -483,44 +467,44 @@ def _multilayer_louvain_nb(Bs, c, state, tol, w):
     while True:
         moved, state = _copy_moves_nb(Bs, c, m, state, tol, w)
         if not moved: return m, q
-        m, k = _first_seen_nb(m)
+        m, k = first_seen_nb(m)
         Bk = _aggregate_layers_nb(Bs, c, m, k)
         while True:
             cc = np.arange(k)
             moved, state = _moves_nb(Bk, cc, state, tol, w)
             if not moved: break
-            r, k = _first_seen_nb(cc)
+            r, k = first_seen_nb(cc)
             for u in range(N): m[u] = r[m[u]]
-            Bk = _aggregate_nb(Bk, r, k)
+            Bk = aggregate_nb(Bk, r, k)
         q = 0.0
         for x in range(k): q += Bk[x, x]      # Q (times 2μ) is the trace of the aggregated matrix
 
 @njit(cache=True)
-def _multilayer_leiden_nb(Bs, c, state, tol, theta, w):
+def multilayer_leiden_nb(Bs, c, state, tol, theta, w):
     "Compiled `multilayer_leiden_reference`: (flat 0-based labels, Σ of 𝓑 over pairs in a community)."
     L, n, _ = Bs.shape; N = L * n
     m = np.arange(N)
     while True:
         moved, state = _copy_moves_nb(Bs, c, m, state, tol, w)
-        m, k = _first_seen_nb(m)
+        m, k = first_seen_nb(m)
         q = 0.0
         if k < N:
             r, state = _refine_layers_nb(Bs, c, m, k, state, theta)
-            r, kr = _first_seen_nb(r)
+            r, kr = first_seen_nb(r)
             if kr == N: r = m.copy(); kr = k
             p = np.empty(kr, np.int64)
             for u in range(N): p[r[u]] = m[u]
             Bk = _aggregate_layers_nb(Bs, c, r, kr); node = r
             while True:
                 mv, state = _moves_nb(Bk, p, state, tol, w); moved = moved or mv
-                p, kp = _first_seen_nb(p)
+                p, kp = first_seen_nb(p)
                 if kp == Bk.shape[0]: break
-                r, state = _refine_nb(Bk, p, kp, state, theta, np.empty(Bk.size))
-                r, kr = _first_seen_nb(r)
+                r, state = refine_nb(Bk, p, kp, state, theta, np.empty(Bk.size))
+                r, kr = first_seen_nb(r)
                 if kr == Bk.shape[0]: r = p.copy(); kr = kp
                 pk = np.empty(kr, np.int64)
                 for v in range(Bk.shape[0]): pk[r[v]] = p[v]
-                Bk = _aggregate_nb(Bk, r, kr)
+                Bk = aggregate_nb(Bk, r, kr)
                 for u in range(N): node[u] = r[node[u]]
                 p = pk
             for u in range(N): m[u] = p[node[u]]
@@ -535,10 +519,10 @@ def _multilayer_runs_nb(Bs, c, states, tol, n_threads, leiden, theta):
     "One run (Leiden if `leiden`, else Louvain) per seed in `states`, spread over `n_threads` threads: (runs × N labels, Σ𝓑 of each)."
     L, n, _ = Bs.shape; R = states.size; out = np.empty((R, L * n), np.int64); q = np.empty(R)
     for t in prange(n_threads):
-        w = _scratch_nb(L, n)                # one scratch per thread
+        w = multilayer_scratch_nb(L, n)                # one scratch per thread
         for r in range(t, R, n_threads):
-            if leiden: out[r], q[r] = _multilayer_leiden_nb(Bs, c, states[r], tol, theta, w)
-            else: out[r], q[r] = _multilayer_louvain_nb(Bs, c, states[r], tol, w)
+            if leiden: out[r], q[r] = multilayer_leiden_nb(Bs, c, states[r], tol, theta, w)
+            else: out[r], q[r] = multilayer_louvain_nb(Bs, c, states[r], tol, w)
     return out, q
 
 # %% ../../nbs/12_multilayer.ipynb #f12be9c7
@@ -557,15 +541,10 @@ def multilayer_louvain(
     "Multilayer Louvain (or Leiden) on `layers`: a node-level local optimum of the multilayer modularity Q."
     leiden = check_algorithm(algorithm) == 'leiden'
     Bs, c = supra_modularity(layers, gamma, omega, B)
-    L, n, _ = Bs.shape; st, tol = seed_states(seed)[0], _tol(Bs, c)
-    if leiden: m, q = _multilayer_leiden_nb(Bs, c, st, tol, _theta_layers(Bs, c), _scratch_nb(L, n))
-    else: m, q = _multilayer_louvain_nb(Bs, c, st, tol, _scratch_nb(L, n))
+    L, n, _ = Bs.shape; st, tol = seed_states(seed)[0], supra_tolerance(Bs, c)
+    if leiden: m, q = multilayer_leiden_nb(Bs, c, st, tol, supra_theta(Bs, c), multilayer_scratch_nb(L, n))
+    else: m, q = multilayer_louvain_nb(Bs, c, st, tol, multilayer_scratch_nb(L, n))
     return _flat_to_layers(m, L, n), q / _two_mu(L, n, c)
-
-def _check_count(v, name:str, lo:int=1)->int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-    return int(v)
 
 def multilayer_runs(
     layers,               # L ≥ 2 symmetric n × n matrices
@@ -577,11 +556,11 @@ def multilayer_runs(
     algorithm:str='louvain', # 'louvain' or 'leiden'
 )->tuple:                 # (L × n × repeats labels from 1, multilayer Q of each run)
     "`repeats` seeded multilayer Louvain (or Leiden) runs in parallel (numba threads)."
-    repeats = _check_count(repeats, 'repeats'); leiden = check_algorithm(algorithm) == 'leiden'
+    repeats = check_count(repeats, 'repeats'); leiden = check_algorithm(algorithm) == 'leiden'
 
     Bs, c = supra_modularity(layers, gamma, omega, B)
     L, n, _ = Bs.shape
-    M, q = _multilayer_runs_nb(Bs, c, seed_states(seed, repeats), _tol(Bs, c), numba.get_num_threads(), leiden, _theta_layers(Bs, c))
+    M, q = _multilayer_runs_nb(Bs, c, seed_states(seed, repeats), supra_tolerance(Bs, c), numba.get_num_threads(), leiden, supra_theta(Bs, c))
     return M.T.reshape(L, n, repeats) + 1, q / _two_mu(L, n, c)
 
 # %% ../../nbs/12_multilayer.ipynb #5d86e3ae
@@ -591,8 +570,8 @@ def multilayer_consensus(
     omega:float=0.1,      # coupling ω ≥ 0
     B:str='negative_asym',# null model of every layer
     repeats:int=250,      # multilayer Louvain runs
-    seed=None,            # anything `np.random.default_rng` accepts
     null_func=np.mean,    # statistic of the permutation-null agreement (see `null_threshold`)
+    seed=None,            # anything `np.random.default_rng` accepts
     recluster_repeats:int=10, # Louvain runs per round of consensus clustering
     algorithm:str='louvain', # engine of the multilayer runs: 'louvain' or 'leiden'
 )->tuple:                 # (L × n consensus labels from 1, Q of each run, L × n × repeats run labels)
@@ -601,8 +580,8 @@ def multilayer_consensus(
     runs, q = multilayer_runs(layers, gamma, omega, B, repeats, rng, algorithm)
     L, n, R = runs.shape
     flat = runs.reshape(L * n, R)
-    tau = null_threshold(flat, rng, null_func)
-    consensus = consensus_partition(agreement_matrix(flat), tau, recluster_repeats, rng)
+    tau = null_threshold(flat, rng, null_func, n=L * n)
+    consensus = consensus_partition(agreement_matrix(flat, n=L * n), tau, recluster_repeats, rng)
     return consensus.reshape(L, n), q, runs
 
 # %% ../../nbs/12_multilayer.ipynb #7deb57db
@@ -617,7 +596,6 @@ def planted_layers(
     seed=0,               # anything `np.random.default_rng` accepts
 )->tuple:                 # (n_layers × n × n matrices, n_layers × n planted labels from 1), n = (n_modules + 1) size
     "Planted multilayer modules: shared by every layer, and one module present in some layers only."
-    from connmod.checks import check_count, check_seed
     n_layers, n_modules, size = check_count(n_layers, 'n_layers'), check_count(n_modules, 'n_modules'), check_count(size, 'size')
     n_with = check_count(n_with, 'n_with', 0)
     if n_with > n_layers: raise ValueError(f"n_with must be at most n_layers = {n_layers}, got {n_with}")
@@ -632,132 +610,3 @@ def planted_layers(
         X[s] = np.where(g[:, None] == g, mu_in, mu_out) + E
         np.fill_diagonal(X[s], 0)
     return X, truth
-
-# %% ../../nbs/12_multilayer.ipynb #79d33a7b
-def _layer_labels(labels, name:str='labels')->np.ndarray:
-    "`labels` as an L × n array with L ≥ 2 layers."
-    from connmod.checks import check_labels
-    g = np.asarray(labels)
-    if g.ndim != 2 or len(g) < 2: raise ValueError(f"{name} must be L × n (layers × parcels) with L >= 2, got shape {g.shape}")
-    check_labels(g, name, 2)
-    return g
-
-def cross_modal_consistency(
-    labels,               # L × n communities (one label space across layers)
-)->np.ndarray:            # n fractions in [0, 1]
-    "Fraction of the pairs of layers in which each parcel's two copies share a community."
-    g = _layer_labels(labels); L = len(g)
-    same = (g[:, None, :] == g[None, :, :]).sum((0, 1)) - L
-    return same / (L * (L - 1))
-
-def multimodal_partition(
-    labels,               # L × n communities
-)->np.ndarray:            # n labels: each parcel's most common community across layers
-    "Each parcel's multimodal community: its most common label across layers (ties: the earliest layer's)."
-    g = _layer_labels(labels)
-    counts = (g[:, None, :] == g[None, :, :]).sum(1)      # counts[s, i]: copies of i sharing layer s's label
-    return g[np.argmax(counts, axis=0), np.arange(g.shape[1])]
-
-def departures(
-    labels,               # L × n communities
-)->np.ndarray:            # L × n bool: True where parcel i's copy in layer s is not in its multimodal community
-    "Where each parcel leaves its multimodal community."
-    g = _layer_labels(labels)
-    return g != multimodal_partition(g)[None]
-
-def layer_agreement(
-    labels,               # L × n communities
-)->np.ndarray:            # L ARIs
-    "Adjusted Rand index of each layer's partition with the multimodal partition."
-    g = _layer_labels(labels); mm = multimodal_partition(g)
-    return np.array([ari(x, mm) for x in g])
-
-# %% ../../nbs/12_multilayer.ipynb #1d54f820
-def merge_omega(
-    omegas,               # increasing ω grid
-    labels,               # len(omegas) × L × n consensus labels, one per ω
-)->float:                 # the merge ω, or NaN if the layers never all agree on the grid
-    "Smallest ω of the grid from which every layer has the same partition."
-    om = np.asarray(omegas, float); g = np.asarray(labels)
-    if g.ndim != 3 or len(g) != len(om): raise ValueError(f"labels must be len(omegas) × L × n, got shape {g.shape}")
-    if (np.diff(om) <= 0).any(): raise ValueError(f"omegas must be increasing, got {omegas}")
-    merged = np.array([(x == x[0]).all() for x in g])
-    tail = np.flatnonzero(~merged)
-    first = 0 if not len(tail) else tail[-1] + 1
-    return float(om[first]) if first < len(om) else np.nan
-
-# %% ../../nbs/12_multilayer.ipynb #95fad260
-def spin_layers(
-    layers,               # L ≥ 2 symmetric n × n matrices
-    perms,                # (L - 1) × n parcel reassignments (rows of `spin_permutations`), one per layer after the first
-)->list:                  # the layers, all but the first relabelled: W_s[p][:, p]
-    "Layers 2..L each moved by its own spin; layer 1 stays."
-    mats = _check_layers(layers)
-    n = len(mats[0]); p = np.asarray(perms)
-    if p.shape != (len(mats) - 1, n):
-        raise ValueError(f"perms must be (L - 1) × n = {len(mats) - 1} × {n} (one spin per layer after the first), got shape {p.shape}")
-    if not all(np.array_equal(np.sort(x), np.arange(n)) for x in p): raise ValueError("perms must be permutations of the n parcels")
-    return [mats[0]] + [W[np.ix_(q, q)] for W, q in zip(mats[1:], p)]
-
-def consistency_null(
-    layers,               # L ≥ 2 symmetric n × n matrices
-    perms,                # n_null × (L - 1) × n spins (see `spin_layers`)
-    gamma=1.0,            # resolution(s)
-    omega:float=0.1,      # coupling ω ≥ 0
-    B:str='negative_asym',# null model of every layer
-    runs:int=8,           # multilayer runs per set of layers (real or spun)
-    seed=None,            # anything `np.random.default_rng` accepts
-)->tuple:                 # (observed n consistencies, n_null × n null consistencies, n p-values, n BH-adjusted p-values)
-    "Spin-test each parcel's mean cross-modal consistency against spun layers."
-    from scipy.stats import false_discovery_control
-    mats = _check_layers(layers); L, n = len(mats), len(mats[0])
-    perms = np.asarray(perms)
-    if perms.ndim != 3 or perms.shape[1:] != (L - 1, n) or len(perms) < 1:
-        raise ValueError(f"perms must be n_null × (L - 1) × n = ? × {L - 1} × {n}, got shape {perms.shape}")
-    runs = _check_count(runs, 'runs')
-    rng = np.random.default_rng(seed)
-    def stat(ls):
-        R, _ = multilayer_runs(ls, gamma, omega, B, runs, rng)
-        return np.mean([cross_modal_consistency(R[:, :, r]) for r in range(runs)], axis=0)
-    obs = stat(mats)
-    null = np.array([stat(spin_layers(mats, p)) for p in perms])
-    p = (1 + (null >= obs - 1e-12).sum(0)) / (1 + len(null))
-    return obs, null, p, false_discovery_control(p)
-
-# %% ../../nbs/12_multilayer.ipynb #800a8d46
-def check_grid(values, name:str, lo_open:bool)->np.ndarray:
-    "A non-empty, finite, strictly increasing 1-D grid (> 0 if `lo_open`, else ≥ 0); `ValueError` naming `name`."
-    try: v = np.atleast_1d(np.asarray(values, dtype=float))
-    except (TypeError, ValueError): raise ValueError(f"{name} must be a list of numbers, got {values!r}") from None
-    low = (v <= 0) if lo_open else (v < 0)
-    if v.ndim != 1 or not len(v) or not np.isfinite(v).all() or low.any():
-        raise ValueError(f"{name} must be a non-empty list of finite values {'> 0' if lo_open else '>= 0'}, got {values!r}")
-    if (np.diff(v) <= 0).any(): raise ValueError(f"{name} must be strictly increasing, got {values!r}")
-    return v
-
-def multilayer_grid(
-    layers,               # L ≥ 2 symmetric n × n matrices
-    gammas,               # increasing resolutions γ > 0
-    omegas,               # increasing couplings ω ≥ 0
-    B:str='negative_asym',# null model of every layer
-    repeats:int=250,      # runs per consensus
-    seed=None,            # master seed
-)->dict:                  # arrays over (γ, ω): labels, k, q, consistency, agreement, departures; merge ω per γ
-    "Multilayer consensus at every (γ, ω) of a grid, with the cross-modal outputs."
-    gammas, omegas = check_grid(gammas, 'gammas', True), check_grid(omegas, 'omegas', False)
-    mats = _check_layers(layers); L, n = len(mats), len(mats[0])
-    repeats = _check_count(repeats, 'repeats')
-    seeds = np.random.default_rng(seed).integers(0, 2**63, size=(len(gammas), len(omegas)))
-    G, W = len(gammas), len(omegas)
-    out = dict(gammas=gammas, omegas=omegas, labels=np.zeros((G, W, L, n), int), q=np.zeros((G, W)),
-               k=np.zeros((G, W), int), k_layer=np.zeros((G, W, L), int), consistency=np.zeros((G, W, n)),
-               agreement=np.zeros((G, W, L)), departures=np.zeros((G, W, L, n), bool))
-    for a, gamma in enumerate(gammas):
-        for b, omega in enumerate(omegas):
-            cons, q, _ = multilayer_consensus(mats, gamma, omega, B, repeats, seeds[a, b])
-            out['labels'][a, b] = cons; out['q'][a, b] = q.mean()
-            out['k'][a, b] = len(np.unique(cons)); out['k_layer'][a, b] = [len(np.unique(x)) for x in cons]
-            out['consistency'][a, b] = cross_modal_consistency(cons)
-            out['agreement'][a, b] = layer_agreement(cons); out['departures'][a, b] = departures(cons)
-    out['merge_omega'] = np.array([merge_omega(omegas, out['labels'][a]) for a in range(G)])
-    return out

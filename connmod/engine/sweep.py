@@ -4,14 +4,15 @@
 
 # %% ../../nbs/13_sweep.ipynb #754f05b2
 from __future__ import annotations
-import contextlib, hashlib, json, numbers, os, re, warnings, zipfile, zlib
+import contextlib, hashlib, json, numbers, os, re, warnings, zipfile
 from pathlib import Path
 import numpy as np
 import numba
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
-from ..checks import check_connectivity, check_count, check_choice
+from ..checks import check_connectivity, check_count, check_choice, derive_seed
 from ..io import atomic_write
+from ..parallel import parallel_imap, BACKENDS
 from .louvain import check_algorithm, NULL_MODELS
 from .consensus import consensus_modularity, ENGINE_VERSION
 
@@ -20,18 +21,18 @@ __all__ = ['task_seed', 'run_task', 'task_path', 'task_record', 'save_task', 'lo
 
 # %% ../../nbs/13_sweep.ipynb #b26630c0
 def task_seed(seed:int, mode:str, gamma:float)->np.random.SeedSequence:
-    "The seed of one (mode, γ) task: a function of `seed`, the mode's name and γ only."
-    return np.random.SeedSequence([int(seed), zlib.crc32(mode.encode()), int(round(float(gamma) * 1_000_000))])
+    "The seed of one (mode, γ) task: `connmod.checks.derive_seed(seed, mode, gamma)`, a function of these three only."
+    return derive_seed(seed, mode, float(gamma))
 
 # %% ../../nbs/13_sweep.ipynb #aa83f5dc
-def run_task(A:np.ndarray, gamma:float, B:str, repeats:int, seed:int, mode:str, threads:int|None=None,
+def run_task(W:np.ndarray, gamma:float, B:str, repeats:int, seed:int, mode:str, threads:int|None=None,
              algorithm:str='louvain')->dict:
-    "Consensus modularity (by `algorithm`) of `A` at one `gamma`, seeded by `task_seed(seed, mode, gamma)`; on `threads` numba threads if given."
+    "Consensus modularity (by `algorithm`) of `W` at one `gamma`, seeded by `task_seed(seed, mode, gamma)`; on `threads` numba threads if given."
     before = numba.get_num_threads()
     if threads is not None: numba.set_num_threads(threads)
     try:
         with threadpool_limits(1):
-            consensus, q, zr = consensus_modularity(A, gamma=gamma, B=B, repeats=repeats, seed=task_seed(seed, mode, gamma),
+            consensus, q, zr = consensus_modularity(W, gamma=gamma, B=B, repeats=repeats, seed=task_seed(seed, mode, gamma),
                                                      algorithm=algorithm)
     finally: numba.set_num_threads(before)
     return dict(consensus=np.asarray(consensus), q=np.asarray(q, float), zrand=np.asarray(zr, float))
@@ -72,7 +73,7 @@ def load_task(path, n:int, repeats:int, record:dict|None=None)->dict|None:
 def _manifest(modes:dict, gammas, repeats:int, B:str, seed:int, algorithm:str='louvain', inputs:dict|None=None)->dict:
     m = dict(gammas=[float(g) for g in gammas], repeats=int(repeats), B=B, seed=int(seed), algorithm=algorithm,
              engine=ENGINE_VERSION,
-             modes={k: hashlib.sha256(np.ascontiguousarray(A).tobytes()).hexdigest() for k, A in modes.items()})
+             modes={k: hashlib.sha256(np.ascontiguousarray(W).tobytes()).hexdigest() for k, W in modes.items()})
     if inputs is not None: m['inputs'] = inputs  # where the matrices came from (files, sha256, transform): a record, not a check
     return m
 
@@ -119,29 +120,6 @@ def _locked(folder:Path):
         yield
     finally:
         if fd >= 0: os.close(fd)          # closing the descriptor releases the lock, also when the process dies
-
-# %% ../../nbs/13_sweep.ipynb #45732bdb
-def _run_loky(todo, modes, args, n_jobs, algorithm):
-    from joblib import Parallel, delayed
-    par = Parallel(n_jobs=n_jobs, backend='loky', return_as='generator_unordered')
-    def job(mode, g): return mode, g, run_task(modes[mode], g, *args, mode, algorithm=algorithm)
-    yield from par(delayed(job)(mode, g) for mode, g in todo)
-
-def _run_dask(todo, modes, args, scheduler, algorithm):
-    if not todo: return  # a fully resumed sweep: no cluster to contact
-    from distributed import Client, as_completed
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-    try:
-        # hash=False: fresh keys per sweep, so two sweeps of the same matrices on one cluster never share (and race to
-        # release) the same scattered data; only the modes with tasks left travel
-        data = {k: client.scatter(modes[k], broadcast=True, hash=False) for k in dict.fromkeys(m for m, _ in todo)}
-        futs = {client.submit(run_task, data[mode], g, *args, mode, threads=1, algorithm=algorithm, pure=False): (mode, g) for mode, g in todo}
-        for fut in as_completed(futs):
-            mode, g = futs.pop(fut)
-            yield mode, g, fut.result()
-            fut.release()
-    finally:
-        if client is not scheduler: client.close()
 
 # %% ../../nbs/13_sweep.ipynb #c3e5a9f2
 def check_gammas(gammas)->np.ndarray:
@@ -200,10 +178,10 @@ def sweep(
 )->dict:                       # name → dict(assignments=n × G, q=G × repeats, zrand=G × pairs)
     "Consensus modularity of every mode at every γ, seeded per task, saved atomically and resumable."
     if not isinstance(modes, dict) or not modes: raise ValueError("modes must be a non-empty dict name → matrix")
-    modes = {k: check_connectivity(A, name=f"modes[{k!r}]") for k, A in zip(_check_mode_names(modes), modes.values())}
+    modes = {k: check_connectivity(W, name=f"modes[{k!r}]") for k, W in zip(_check_mode_names(modes), modes.values())}
     gammas = check_gammas(gammas)
     check_algorithm(algorithm)
-    B, backend = check_choice(B, 'B', NULL_MODELS), check_choice(backend, 'backend', ('loky', 'dask'))
+    B, backend = check_choice(B, 'B', NULL_MODELS), check_choice(backend, 'backend', BACKENDS)
     repeats, n_jobs, seed = check_count(repeats, 'repeats', 1), check_count(n_jobs, 'n_jobs', 1), _check_seed(seed)
     if backend == 'dask' and scheduler is None: raise ValueError("backend='dask' needs scheduler= (an address or a Client)")
     if inputs is not None and not isinstance(inputs, dict): raise ValueError(f"inputs must be a dict or None, got {type(inputs).__name__}")
@@ -220,18 +198,19 @@ def _sweep(modes, gammas, args, n_jobs, backend, scheduler, out_dir, progress, a
     B, repeats, seed = args
     def record(mode, g): return task_record(mode, g, B, repeats, seed, algorithm, hashes[mode])
     results, todo = {}, []
-    for mode, A in modes.items():
+    for mode, W in modes.items():
         for g in gammas:
             res = None
             if out_dir is not None and task_path(out_dir, mode, g).exists():
-                res = load_task(task_path(out_dir, mode, g), len(A), repeats, record(mode, float(g)))
+                res = load_task(task_path(out_dir, mode, g), len(W), repeats, record(mode, float(g)))
             if res is None: todo.append((mode, float(g)))
             else: results[mode, round(float(g), 4)] = res
 
-    run = (_run_dask(todo, modes, args, scheduler, algorithm) if backend == 'dask'
-           else _run_loky(todo, modes, args, n_jobs, algorithm))
+    tasks = [(modes[mode], g, B, repeats, seed, mode, None, algorithm) for mode, g in todo]   # run_task's arguments
+    run = parallel_imap(run_task, tasks, n_jobs, backend, scheduler)
     with tqdm(total=len(modes) * len(gammas), initial=len(results), disable=not progress, desc='sweep', unit='task') as bar:
-        for mode, g, res in run:
+        for i, res in run:
+            mode, g = todo[i]
             if out_dir is not None: save_task(task_path(out_dir, mode, g), res, record(mode, g))
             results[mode, round(g, 4)] = res
             bar.set_postfix_str(f'{mode} γ={g:g}'); bar.update()

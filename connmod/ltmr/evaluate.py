@@ -10,11 +10,11 @@ from scipy.stats import wilcoxon
 from .threshold import global_threshold, local_threshold, mst_knn, reinforce
 from .spectral import ncut, n_subnetworks_laplacian, n_subnetworks_modularity
 from ..engine.consensus import contingency
-from ..checks import check_labels
+from ..checks import check_labels, check_choice
 
 # %% auto #0
-__all__ = ['M_RULES', 'METHODS', 'dice_matrix', 'dice_accuracy', 'wilcoxon_compare', 'estimate_m', 'method_graph',
-           'extract_subnetworks']
+__all__ = ['AVERAGES', 'UNITS', 'M_RULES', 'METHODS', 'NEGATIVES', 'dice_matrix', 'dice_accuracy', 'wilcoxon_compare',
+           'estimate_m', 'method_graph', 'extract_subnetworks']
 
 # %% ../../nbs/32_evaluate.ipynb #98e945e7
 def _check_labels(x, name):
@@ -32,30 +32,34 @@ def dice_matrix(
     O = contingency(labels, truth)             # |X ∩ Y| for every pair of groups
     return 2 * O / (O.sum(1)[:, None] + O.sum(0)[None, :])
 
+AVERAGES = ('matched', 'truth', 'max')   # denominators of `dice_accuracy`: min(K, N) (the paper's), N, max(K, N)
+
 def dice_accuracy(
     labels,                    # extracted partition, one label per node
     truth,                     # ground-truth partition, same length
-    average:str='matched',     # denominator: 'matched' (min(K,N), paper), 'truth' (N) or 'max' (max(K,N))
+    average:str='matched',     # denominator, one of `AVERAGES`: 'matched' (min(K,N), paper), 'truth' (N) or 'max' (max(K,N))
 )->float:                      # accuracy in [0, 1]
     "Hungarian-matched Dice accuracy of `labels` against `truth` (Wang et al. 2016)."
-    if average not in ('matched', 'truth', 'max'): raise ValueError(f"average must be 'matched', 'truth' or 'max', got {average!r}")
+    check_choice(average, 'average', AVERAGES)
     D = dice_matrix(labels, truth)
     r, c = linear_sum_assignment(D, maximize=True)
     K, N = D.shape
     return float(D[r, c].sum() / dict(matched=min(K, N), truth=N, max=max(K, N))[average])
 
 # %% ../../nbs/32_evaluate.ipynb #4ee51515
+UNITS = ('configuration', 'cell')   # pairing units of `wilcoxon_compare` for 2-D accuracies
+
 def wilcoxon_compare(
     a,                           # accuracies of method A: (configurations,) or (configurations, densities)
     b,                           # accuracies of method B, same shape, paired with `a`
-    unit:str='configuration',    # 2-D input: 'configuration' (mean over densities first) or 'cell'
+    unit:str='configuration',    # 2-D input, one of `UNITS`: 'configuration' (mean over densities first) or 'cell'
     alternative:str='two-sided', # 'two-sided', 'greater' (A > B) or 'less'
 )->dict:                         # statistic, p, n pairs, mean and median of A − B
     "Wilcoxon signed-rank test of paired accuracies `a` vs `b` (scipy), with the pairing unit named."
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.shape != b.shape: raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     if a.ndim not in (1, 2) or a.size == 0: raise ValueError(f"a must be 1-D or 2-D and non-empty, got shape {a.shape}")
-    if unit not in ('configuration', 'cell'): raise ValueError(f"unit must be 'configuration' or 'cell', got {unit!r}")
+    check_choice(unit, 'unit', UNITS)
     if not (np.isfinite(a).all() and np.isfinite(b).all()): raise ValueError("a and b must be finite")
     if a.ndim == 2: a, b = (a.mean(1), b.mean(1)) if unit == 'configuration' else (a.ravel(), b.ravel())
     d = a - b
@@ -82,8 +86,7 @@ def estimate_m(
     **kw,             # options of n_subnetworks_laplacian / _modularity, over the rule's own
 )->int:               # m in [1, n]
     "Number of subnetworks of `W` by the named `rule`."
-    if not isinstance(rule, str) or rule not in M_RULES:
-        raise ValueError(f"rule must be one of {', '.join(map(repr, M_RULES))}, got {rule!r}")
+    check_choice(rule, 'rule', tuple(M_RULES))
     if rule == 'true':
         if N is None: raise ValueError("m rule 'true' needs the true number of subnetworks N")
         return int(min(max(N, 1), len(W)))
@@ -92,37 +95,38 @@ def estimate_m(
 
 # %% ../../nbs/32_evaluate.ipynb #0b948df9
 METHODS = ('GT', 'LT', 'MST-kNN', 'GTMR', 'LTMR')
+NEGATIVES = ('zero', 'error')   # what `extract_subnetworks` does with negative weights of the graph it cuts
 _THRESHOLD = {'GT': global_threshold, 'LT': local_threshold, 'MST-kNN': mst_knn, 'GTMR': global_threshold, 'LTMR': local_threshold}
 
 def method_graph(
-    C,                          # connectivity matrix
+    W,                          # connectivity matrix
     density:float,              # graph density in (0, 1]
     method:str='LTMR',          # one of METHODS
     self_loops:bool=False,      # MR fingerprints on A + I instead of A (GTMR/LTMR only)
     threshold_kw:dict|None=None,# extra options of the thresholding function (e.g. `knn` of `mst_knn`)
 )->np.ndarray:                  # the weighted graph the method hands to the cut (negative weights kept)
-    "The graph of one LTMR-paper method: `Ĉ` (GT, LT, MST-kNN) or `S ∘ Ĉ` (GTMR, LTMR)."
-    if method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    Ch, A = _THRESHOLD[method](C, density, return_mask=True, **(threshold_kw or {}))
+    "The graph of one LTMR-paper method: `Ŵ` (GT, LT, MST-kNN) or `S ∘ Ŵ` (GTMR, LTMR)."
+    check_choice(method, 'method', METHODS)
+    Ch, A = _THRESHOLD[method](W, density, return_mask=True, **(threshold_kw or {}))
     return reinforce(Ch, A, self_loops=self_loops) if method.endswith('MR') else Ch
 
 def extract_subnetworks(
-    C,                          # connectivity matrix
+    W,                          # connectivity matrix
     density:float,              # graph density in (0, 1]
     method:str='LTMR',          # one of METHODS
     m='laplacian',              # a key of `M_RULES` but 'true', an int, or a list of ints (one cut each)
     seed=None,                  # seed of the ncut start (and of Louvain for m='modularity')
     self_loops:bool=False,      # MR fingerprints on A + I (GTMR/LTMR only)
-    negative:str='zero',        # negative weights of the graph: 'zero' them, or 'error'
+    negative:str='zero',        # negative weights of the graph, one of `NEGATIVES`: 'zero' them, or 'error' (ncut refuses them)
     threshold_kw:dict|None=None,# options of the thresholding function
     m_kw:dict|None=None,        # options of the m rule, over its own (see `estimate_m`)
     ncut_kw:dict|None=None,     # options of ncut (n_init, regularise, offset)
 )->np.ndarray:                  # labels (n,), or (len(m), n) for a list of m
-    "Threshold, (reinforce), choose m and cut `C` with one method of Wang et al. (2016)."
-    W = method_graph(C, density, method, self_loops, threshold_kw)
-    if negative == 'zero': W = np.maximum(W, 0)
-    elif negative != 'error': raise ValueError(f"negative must be 'zero' or 'error', got {negative!r}")
+    "Threshold, (reinforce), choose m and cut `W` with one method of Wang et al. (2016)."
+    check_choice(negative, 'negative', NEGATIVES)
+    G = method_graph(W, density, method, self_loops, threshold_kw)
+    if negative == 'zero': G = np.maximum(G, 0)
     if isinstance(m, str):
         if m not in M_RULES: raise ValueError(f"m must be {', '.join(map(repr, M_RULES))}, an int or a list of ints, got {m!r}")
-        m = estimate_m(W, m, seed=seed, **(m_kw or {}))
-    return ncut(W, m, seed=seed, **(ncut_kw or {}))
+        m = estimate_m(G, m, seed=seed, **(m_kw or {}))
+    return ncut(G, m, seed=seed, **(ncut_kw or {}))

@@ -5,12 +5,12 @@
 # %% ../../nbs/31_spectral.ipynb #00dfd595
 from __future__ import annotations
 import numpy as np
-from ..checks import check_connectivity, check_number, check_count, check_seed, check_choice
+from ..checks import check_connectivity, check_number, check_count, check_seed, check_choice, derive_seed
 from ..engine.louvain import louvain, relabel
 
 # %% auto #0
-__all__ = ['OFFSET_SCALES', 'ncut_embedding', 'discretise', 'ncut', 'laplacian_spectrum', 'n_subnetworks_laplacian',
-           'n_subnetworks_modularity']
+__all__ = ['OFFSET_SCALES', 'REGULARISE', 'LAPLACIANS', 'GRAPHS', 'ISOLATED', 'SCALES', 'ncut_embedding', 'discretise', 'ncut',
+           'laplacian_spectrum', 'n_subnetworks_laplacian', 'n_subnetworks_modularity']
 
 # %% ../../nbs/31_spectral.ipynb #c3a189eb
 def _check_graph(W, name='W'):
@@ -26,13 +26,12 @@ def _check_m(m, n):
     return int(m)
 
 # %% ../../nbs/31_spectral.ipynb #baba46bf
-OFFSET_SCALES = ('absolute', 'relative')
+OFFSET_SCALES = ('absolute', 'relative')                 # units of the regularisation ε
+REGULARISE = ('offset', 'epsilon', 'none', 'singleton')   # isolated-node handling; 'singleton' is `ncut`'s own, not an embedding's
 
 def _epsilon(W, offset, offset_scale):
     "The regularisation ε: `offset` in the units of `W`, or relative to its strongest edge."
-    if offset_scale not in OFFSET_SCALES: raise ValueError(f"offset_scale must be 'absolute' or 'relative', got {offset_scale!r}")
-    if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, (int, float, np.integer, np.floating)) or not offset > 0:
-        raise ValueError(f"offset must be a number > 0, got {offset!r}")
+    check_choice(offset_scale, 'offset_scale', OFFSET_SCALES); check_number(offset, 'offset', 0, lo_open=True)
     top = W.max() if W.size else 0.
     return float(offset * top) if offset_scale == 'relative' and top > 0 else float(offset)
 
@@ -44,7 +43,7 @@ def ncut_embedding(
 )->tuple:                      # (eigenvalues descending, eigenvectors as columns) of D^{-1/2} W D^{-1/2}
     "Eigen-decomposition of the (regularised) normalised affinity `D^{-1/2} W D^{-1/2}`, leading first."
     W = _check_graph(W)
-    if regularise not in ('offset', 'epsilon', 'none'): raise ValueError(f"regularise must be 'offset', 'epsilon' or 'none', got {regularise!r}")
+    check_choice(regularise, 'regularise', REGULARISE[:3])
     eps = _epsilon(W, offset, offset_scale)
     n = len(W); d = W.sum(1)
     if regularise == 'offset': W = W + eps * np.eye(n); d = d + 2 * eps
@@ -86,7 +85,7 @@ def ncut(
     m,                         # number of groups, or a list of them (one eigen-decomposition for all)
     seed=None,                 # seed or np.random.Generator for the starting rows; None = fresh entropy
     n_init:int=1,              # starts per m; the best objective wins (1 = the paper's single run)
-    regularise:str='offset',   # isolated-node handling: 'offset', 'epsilon', 'none' or 'singleton'
+    regularise:str='offset',   # isolated-node handling, one of `REGULARISE`
     offset:float=0.5,          # ε of the regularisation
     offset_scale:str='absolute',  # ε = offset ('absolute') or offset · max W ('relative')
     seed_per_m:bool=False,     # one generator per m, seeded by `(seed, m)` (integer seed): results independent of the other m
@@ -94,8 +93,7 @@ def ncut(
     "Normalized cut of `W` into `m` groups: Shi & Malik (2000) relaxation, Yu & Shi (2003) discretisation."
     if seed_per_m and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
         raise ValueError(f"seed_per_m needs a nonnegative integer seed, got {seed!r}")
-    if regularise not in ('offset', 'epsilon', 'none', 'singleton'):
-        raise ValueError(f"regularise must be 'offset', 'epsilon', 'none' or 'singleton', got {regularise!r}")
+    check_choice(regularise, 'regularise', REGULARISE)
     W = _check_graph(W)
     ms = [_check_m(k, len(W)) for k in np.atleast_1d(np.asarray(m, dtype=object))]
     n_init = check_count(n_init, 'n_init')
@@ -113,7 +111,7 @@ def _ncut_embedded(W, ms, seed, n_init, regularise, offset, seed_per_m, offset_s
     out = []
     for k in ms:
         if k == 1: out.append(np.zeros(n, dtype=int)); continue
-        g = np.random.default_rng([seed, k]) if seed_per_m else rng
+        g = np.random.default_rng(derive_seed(seed, k)) if seed_per_m else rng
         runs = [discretise(vecs[:, :k], g) for _ in range(n_init)]
         out.append(relabel(max(runs, key=lambda r: r[1])[0]) - 1)
     return np.array(out)
@@ -134,6 +132,11 @@ def _ncut_singletons(W, ms, seed, n_init, seed_per_m=False):
     return np.array([relabel(x) - 1 for x in out])
 
 # %% ../../nbs/31_spectral.ipynb #5f79fd55
+LAPLACIANS = ('unnormalised', 'normalised')   # D − W (the paper's) or I − D^{-1/2} W D^{-1/2}
+GRAPHS = ('weighted', 'binary')                # the weights, or W ≠ 0
+ISOLATED = ('count', 'drop')                   # isolated nodes counted (a zero eigenvalue / a community each) or dropped
+SCALES = ('absolute', 'relative')              # the weights as they are, or divided by the strongest
+
 def laplacian_spectrum(
     W,                          # nonnegative symmetric affinity matrix
     laplacian:str='unnormalised',  # 'unnormalised' (D − W) or 'normalised' (I − D^{-1/2} W D^{-1/2})
@@ -143,8 +146,7 @@ def laplacian_spectrum(
 )->np.ndarray:                  # eigenvalues, ascending
     "Eigenvalues of the chosen graph Laplacian of `W`."
     W = _check_graph(W)
-    for k, v, ok in [('laplacian', laplacian, ('unnormalised', 'normalised')), ('graph', graph, ('weighted', 'binary')),
-                     ('isolated', isolated, ('count', 'drop')), ('scale', scale, ('absolute', 'relative'))]:
+    for k, v, ok in [('laplacian', laplacian, LAPLACIANS), ('graph', graph, GRAPHS), ('isolated', isolated, ISOLATED), ('scale', scale, SCALES)]:
         check_choice(v, k, ok)
     if graph == 'binary': W = (W != 0).astype(float)
     if scale == 'relative' and W.size and W.max() > 0: W = W / W.max()
@@ -178,7 +180,7 @@ def n_subnetworks_modularity(
 )->int:                         # number of communities, in [1, n]
     "Number of subnetworks `m` = number of communities of a Louvain modularity maximisation of `W`."
     W = _check_graph(W)
-    if isolated not in ('count', 'drop'): raise ValueError(f"isolated must be 'count' or 'drop', got {isolated!r}")
+    check_choice(isolated, 'isolated', ISOLATED)
     if not W.any(): return len(W) if isolated == 'count' else 1   # no edge at all: n singletons
     keep = W.sum(1) > 0 if isolated == 'drop' else np.ones(len(W), bool)
     if keep.sum() < 3: return 1                                     # two linked nodes

@@ -5,21 +5,25 @@
 # %% ../../nbs/33_synthetic.ipynb #9f38f670
 from __future__ import annotations
 import numpy as np
-from ..checks import check_seed
+from ..checks import check_seed, check_count, check_choice
 
 # %% auto #0
-__all__ = ['ESTIMATES', 'sample_estimate', 'make_synthetic']
+__all__ = ['ESTIMATES', 'WITHIN', 'FIT_SIZES', 'check_range', 'sample_estimate', 'make_synthetic']
 
 # %% ../../nbs/33_synthetic.ipynb #e686bd61
 ESTIMATES = ('covariance', 'correlation')
 
-def _count(name, v, lo):
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-    return int(v)
+WITHIN = ('binary', 'equicorrelated')   # Σ inside a block: the block adjacency (the paper's words) or one ρ per block
+FIT_SIZES = ('adjust', 'none')            # block sizes that do not sum to n: adjusted at random, or kept
 
-def _pair(name, rg, integer=False, lo=-np.inf, hi=np.inf):
-    "Validate a (low, high) range; integer ranges must hold integers."
+def check_range(
+    rg,                        # a (low, high) pair
+    name:str,                  # the argument's name, for the message
+    integer:bool=False,        # both ends must be integers (an inclusive integer range)
+    lo:float=-np.inf,          # the pair must lie within [lo, hi]
+    hi:float=np.inf,
+)->tuple:                      # (low, high)
+    "`rg` as `(low, high)` with `lo ≤ low ≤ high ≤ hi`; else a `ValueError` naming `name`."
     try: a, b = rg
     except (TypeError, ValueError): raise ValueError(f"{name} must be a (low, high) range, got {rg!r}") from None
     num = (int, np.integer) if integer else (int, float, np.integer, np.floating)
@@ -40,10 +44,10 @@ def _block_sizes(n, N, r, fit, min_size, rng):
 
 def sample_estimate(
     X:np.ndarray,          # samples × nodes time courses
-    estimate:str='covariance',  # 'covariance' (sample covariance, ddof 1) or 'correlation'
+    estimate:str='covariance',  # one of `ESTIMATES`: 'covariance' (sample covariance, ddof 1) or 'correlation'
 )->tuple:                  # (matrix, sample standard deviation of every node)
     "Sample covariance or correlation of the columns of `X`, and the nodes' sample SDs."
-    if estimate not in ESTIMATES: raise ValueError(f"estimate must be one of {', '.join(ESTIMATES)}, got {estimate!r}")
+    check_choice(estimate, 'estimate', ESTIMATES)
     cov = np.cov(X, rowvar=False)
     sd = np.sqrt(np.diag(cov))
     return (cov if estimate == 'covariance' else cov / np.outer(sd, sd)), sd
@@ -57,22 +61,20 @@ def make_synthetic(
     snr_db=(-6., -3.),            # SNR range in dB
     bias_fraction=(.2, .3),       # q: fraction of nodes whose values are reduced
     bias_reduction=(.3, .4),      # z: relative reduction of their values
-    within:str='binary',          # Σ inside a block: 'binary' (paper) or 'equicorrelated'
+    within:str='binary',          # Σ inside a block, one of `WITHIN`: 'binary' (paper) or 'equicorrelated'
     rho=(.05, .25),               # ρ range of 'equicorrelated' (one ρ per block)
-    fit_sizes:str='adjust',       # sizes not summing to n: 'adjust' (random ±1 until they do) or 'none'
+    fit_sizes:str='adjust',       # sizes not summing to n, one of `FIT_SIZES`: 'adjust' (random ±1 until they do) or 'none'
     min_size:int=2,               # smallest block size (>= 1)
     negative_to_zero:bool=True,   # set negative values to 0 (the paper does so for its real data)
     estimate:str='covariance',    # 'covariance' (the paper's words) or 'correlation'
-)->dict:                          # C, labels, N, sizes, r, snr_db, noise_var, q, z, biased, rho, Sigma, sd, estimate
+)->dict:                          # W, labels, N, sizes, r, snr_db, noise_var, q, z, biased, rho, Sigma, sd, estimate
     "One synthetic configuration of Wang et al. (2016): estimated matrix, true labels and every drawn parameter."
-    if within not in ('binary', 'equicorrelated'): raise ValueError(f"within must be 'binary' or 'equicorrelated', got {within!r}")
-    if fit_sizes not in ('adjust', 'none'): raise ValueError(f"fit_sizes must be 'adjust' or 'none', got {fit_sizes!r}")
-    if estimate not in ESTIMATES: raise ValueError(f"estimate must be 'covariance' or 'correlation', got {estimate!r}")
+    check_choice(within, 'within', WITHIN); check_choice(fit_sizes, 'fit_sizes', FIT_SIZES); check_choice(estimate, 'estimate', ESTIMATES)
     if not isinstance(negative_to_zero, (bool, np.bool_)): raise ValueError(f"negative_to_zero must be True or False, got {negative_to_zero!r}")
-    n, n_samples, min_size = _count('n', n, 1), _count('n_samples', n_samples, 3), _count('min_size', min_size, 1)
-    n_subnetworks, size_jitter = _pair('n_subnetworks', n_subnetworks, True, 1), _pair('size_jitter', size_jitter, True)
-    snr_db, rho = _pair('snr_db', snr_db), _pair('rho', rho, lo=0, hi=1)
-    bias_fraction, bias_reduction = _pair('bias_fraction', bias_fraction, lo=0, hi=1), _pair('bias_reduction', bias_reduction, lo=0, hi=1)
+    n, n_samples, min_size = check_count(n, 'n'), check_count(n_samples, 'n_samples', 3), check_count(min_size, 'min_size')
+    n_subnetworks, size_jitter = check_range(n_subnetworks, 'n_subnetworks', True, 1), check_range(size_jitter, 'size_jitter', True)
+    snr_db, rho = check_range(snr_db, 'snr_db'), check_range(rho, 'rho', lo=0, hi=1)
+    bias_fraction, bias_reduction = check_range(bias_fraction, 'bias_fraction', lo=0, hi=1), check_range(bias_reduction, 'bias_reduction', lo=0, hi=1)
     if n_subnetworks[1] * min_size > n: raise ValueError(f"n_subnetworks {n_subnetworks} does not fit {n} nodes with min_size {min_size}")
     rng = check_seed(seed)  # an error that names `seed`, not numpy's
     N = int(rng.integers(n_subnetworks[0], n_subnetworks[1] + 1))
@@ -86,12 +88,12 @@ def make_synthetic(
     X = rng.standard_normal((n_samples, n)) @ (V * np.sqrt(np.clip(lam, 0, None))).T
     snr = float(rng.uniform(*snr_db)); noise_var = 10 ** (-snr / 10)
     X += rng.normal(0, np.sqrt(noise_var), X.shape)
-    C, sd = sample_estimate(X, estimate)
+    W, sd = sample_estimate(X, estimate)
     q, z = float(rng.uniform(*bias_fraction)), float(rng.uniform(*bias_reduction))
     biased = np.sort(rng.choice(n, int(np.floor(q * n + .5)), replace=False))
     f = np.ones(n); f[biased] = 1 - z
-    C = C * f[:, None] * f[None, :]
-    np.fill_diagonal(C, sd ** 2 if estimate == 'covariance' else 1.)
-    if negative_to_zero: C = np.maximum(C, 0)
-    return dict(C=(C + C.T) / 2, labels=labels, N=N, sizes=sizes, r=r, snr_db=snr, noise_var=noise_var, q=q, z=z,
+    W = W * f[:, None] * f[None, :]
+    np.fill_diagonal(W, sd ** 2 if estimate == 'covariance' else 1.)
+    if negative_to_zero: W = np.maximum(W, 0)
+    return dict(W=(W + W.T) / 2, labels=labels, N=N, sizes=sizes, r=r, snr_db=snr, noise_var=noise_var, q=q, z=z,
                 biased=biased, rho=rhos if within == 'equicorrelated' else None, Sigma=Sigma, sd=sd, estimate=estimate)

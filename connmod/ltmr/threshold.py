@@ -5,11 +5,11 @@
 # %% ../../nbs/30_threshold.ipynb #12b20440
 from __future__ import annotations
 import numpy as np
-from ..checks import check_connectivity, check_count, check_number
+from ..checks import check_connectivity, check_count, check_number, check_choice
 
 # %% auto #0
-__all__ = ['n_edges', 'global_threshold', 'row_normalise', 'local_threshold', 'max_spanning_tree', 'neighbour_rank', 'mst_knn',
-           'fingerprint_similarity', 'reinforce', 'fig1_example']
+__all__ = ['KNN', 'BELOW_TREE', 'n_edges', 'global_threshold', 'row_normalise', 'local_threshold', 'max_spanning_tree',
+           'neighbour_rank', 'mst_knn', 'fingerprint_similarity', 'reinforce', 'fig1_example']
 
 # %% ../../nbs/30_threshold.ipynb #e2bf9ca2
 def n_edges(n:int, density:float)->int:
@@ -17,110 +17,111 @@ def n_edges(n:int, density:float)->int:
     n, density = check_count(n, 'n', 0), check_number(density, 'density', 0, hi=1)
     return int(np.floor(density * n * (n - 1) / 2 + 0.5))
 
-def _check_density(C, density, name='C'):
-    "Validate `C` (zero its diagonal) and `density`; return `(C, K)`."
-    C = check_connectivity(C, name).copy()
-    np.fill_diagonal(C, 0)
-    density = check_number(density, 'density')     # a real number (a string such as '0.5' is refused), finite
-    if not (0 < density <= 1): raise ValueError(f"density must be in (0, 1], got {density}")
-    n = len(C); K = n_edges(n, density)
+def _check_density(W, density, name='W'):
+    "Validate `W` (zero its diagonal) and `density`; return `(W, K)`."
+    W = check_connectivity(W, name).copy()
+    np.fill_diagonal(W, 0)
+    density = check_number(density, 'density', 0, lo_open=True, hi=1)   # a real number (a string such as '0.5' is refused)
+    n = len(W); K = n_edges(n, density)
     if K < 1: raise ValueError(f"density {density} keeps no edge on {n} nodes; the smallest usable density is {1/(n*(n-1)):.3g}")
-    return C, K
+    return W, K
 
-def _keep_top(C, K, *scores):
-    "Mask of the first `K` pairs ordered by each score in `scores` (descending), then by `C`, then by pair index."
-    n = len(C); iu = np.triu_indices(n, 1)                # pairs i < j, row-major
-    keys = [np.arange(len(iu[0])), -C[iu]] + [-s[iu] for s in reversed(scores)]
+def _keep_top(W, K, *scores):
+    "Mask of the first `K` pairs ordered by each score in `scores` (descending), then by `W`, then by pair index."
+    n = len(W); iu = np.triu_indices(n, 1)                # pairs i < j, row-major
+    keys = [np.arange(len(iu[0])), -W[iu]] + [-s[iu] for s in reversed(scores)]
     order = np.lexsort(keys)[:K]
     A = np.zeros((n, n), dtype=bool)
     A[iu[0][order], iu[1][order]] = True
     return A | A.T
 
 # %% ../../nbs/30_threshold.ipynb #e161e30e
-def _out(C, A, return_mask):
-    Ch = np.where(A, C, 0.)
+def _out(W, A, return_mask):
+    Ch = np.where(A, W, 0.)
     return (Ch, A) if return_mask else Ch
 
 def global_threshold(
-    C,                        # symmetric connectivity matrix (the diagonal is ignored)
+    W,                        # symmetric connectivity matrix (the diagonal is ignored)
     density:float,            # fraction of the n(n−1)/2 node pairs to keep, in (0, 1]
     return_mask:bool=False,   # also return the boolean edge mask `A`
-)->np.ndarray:                # `A ∘ C` (zero diagonal), or `(A ∘ C, A)`
-    "Keep the `K = round(density·n(n−1)/2)` strongest pairs of `C` (ties: pair order) and mask `C`."
-    C, K = _check_density(C, density)
-    return _out(C, _keep_top(C, K), return_mask)
+)->np.ndarray:                # `A ∘ W` (zero diagonal), or `(A ∘ W, A)`
+    "Keep the `K = round(density·n(n−1)/2)` strongest pairs of `W` (ties: pair order) and mask `W`."
+    W, K = _check_density(W, density)
+    return _out(W, _keep_top(W, K), return_mask)
 
 # %% ../../nbs/30_threshold.ipynb #661ccb23
-def row_normalise(C:np.ndarray)->np.ndarray:
-    "Min-max normalise each row of `C` over its off-diagonal entries to [0, 1]; constant rows → 0; diagonal 0."
-    n = len(C); off = ~np.eye(n, dtype=bool)
-    X = C[off].reshape(n, n - 1)
+def row_normalise(W:np.ndarray)->np.ndarray:
+    "Min-max normalise each row of `W` over its off-diagonal entries to [0, 1]; constant rows → 0; diagonal 0."
+    n = len(W); off = ~np.eye(n, dtype=bool)
+    X = W[off].reshape(n, n - 1)
     lo, hi = X.min(1, keepdims=True), X.max(1, keepdims=True)
     span = np.where(hi > lo, hi - lo, 1.)
     N = np.zeros((n, n)); N[off] = ((X - lo) / span * (hi > lo)).ravel()
     return N
 
 def local_threshold(
-    C,                        # symmetric connectivity matrix (the diagonal is ignored)
+    W,                        # symmetric connectivity matrix (the diagonal is ignored)
     density:float,            # fraction of the n(n−1)/2 node pairs to keep, in (0, 1]
     return_mask:bool=False,   # also return the boolean edge mask `A`
-)->np.ndarray:                # `A ∘ C` (zero diagonal), or `(A ∘ C, A)`
-    "Row-wise min-max normalise `C`, threshold globally, union-symmetrise, and mask `C` (exactly `K` edges)."
-    C, K = _check_density(C, density)
-    N = row_normalise(C)
-    return _out(C, _keep_top(C, K, np.maximum(N, N.T)), return_mask)
+)->np.ndarray:                # `A ∘ W` (zero diagonal), or `(A ∘ W, A)`
+    "Row-wise min-max normalise `W`, threshold globally, union-symmetrise, and mask `W` (exactly `K` edges)."
+    W, K = _check_density(W, density)
+    N = row_normalise(W)
+    return _out(W, _keep_top(W, K, np.maximum(N, N.T)), return_mask)
 
 # %% ../../nbs/30_threshold.ipynb #17c2e79e
-def max_spanning_tree(C:np.ndarray)->np.ndarray:
-    "Boolean mask of a maximum spanning tree of the complete graph weighted by `C` (Prim; ties → lower index)."
-    n = len(C)
+def max_spanning_tree(W:np.ndarray)->np.ndarray:
+    "Boolean mask of a maximum spanning tree of the complete graph weighted by `W` (Prim; ties → lower index)."
+    n = len(W)
     A = np.zeros((n, n), dtype=bool)
     intree = np.zeros(n, dtype=bool); intree[0] = True
-    best, parent = C[0].astype(float).copy(), np.zeros(n, dtype=int)
+    best, parent = W[0].astype(float).copy(), np.zeros(n, dtype=int)
     for _ in range(n - 1):
         j = int(np.argmax(np.where(intree, -np.inf, best)))
         A[j, parent[j]] = A[parent[j], j] = True
         intree[j] = True
-        upd = ~intree & (C[j] > best)
-        best[upd], parent[upd] = C[j][upd], j
+        upd = ~intree & (W[j] > best)
+        best[upd], parent[upd] = W[j][upd], j
     return A
 
-def neighbour_rank(C:np.ndarray)->np.ndarray:
-    "`R[i, j]` = rank (1 = strongest) of `j` among `i`'s neighbours by `C` (ties → lower index); diagonal n."
-    n = len(C)
-    X = C.astype(float).copy(); np.fill_diagonal(X, -np.inf)
+def neighbour_rank(W:np.ndarray)->np.ndarray:
+    "`R[i, j]` = rank (1 = strongest) of `j` among `i`'s neighbours by `W` (ties → lower index); diagonal n."
+    n = len(W)
+    X = W.astype(float).copy(); np.fill_diagonal(X, -np.inf)
     order = np.argsort(-X, axis=1, kind='stable')
     R = np.empty((n, n), dtype=int)
     R[np.arange(n)[:, None], order] = np.arange(1, n + 1)
     return R
 
-def _mst_knn_scores(C, T, knn):
+def _mst_knn_scores(W, T, knn):
     "Scores of `_keep_top` for MST-kNN: tree membership, then (for 'level' and 'node') the kNN level and the proposer."
     tree = T.astype(float)
     if knn == 'global': return (tree,)
-    R = neighbour_rank(C)
+    R = neighbour_rank(W)
     level = np.minimum(R, R.T).astype(float)
     if knn == 'level': return tree, -level
-    n = len(C)
+    n = len(W)
     proposer = np.where(R <= R.T, np.arange(n)[:, None], np.arange(n)[None, :]).astype(float)
     proposer = np.minimum(proposer, proposer.T)  # the lower-index node when both reach the pair at the same level
     return tree, -level, -proposer
 
+KNN = ('level', 'node', 'global')     # neighbour orders of `mst_knn` after the tree
+BELOW_TREE = ('truncate', 'tree')       # what `mst_knn` does below the density of a spanning tree
+
 def mst_knn(
-    C,                        # symmetric connectivity matrix (the diagonal is ignored)
+    W,                        # symmetric connectivity matrix (the diagonal is ignored)
     density:float,            # fraction of the n(n−1)/2 node pairs to keep, in (0, 1]
-    knn:str='level',          # neighbour order after the tree: 'level', 'node' or 'global' (see above)
-    below_tree:str='truncate',# K < n−1: 'truncate' (K strongest tree edges) or 'tree' (whole tree, denser)
+    knn:str='level',          # neighbour order after the tree, one of `KNN` (see above)
+    below_tree:str='truncate',# K < n−1, one of `BELOW_TREE`: 'truncate' (K strongest tree edges) or 'tree' (whole tree, denser)
     return_mask:bool=False,   # also return the boolean edge mask `A`
-)->np.ndarray:                # `A ∘ C` (zero diagonal), or `(A ∘ C, A)`
-    "Maximum spanning tree of `C` plus nearest-neighbour edges, to exactly `K` edges (Alexander-Bloch et al. 2010)."
-    if knn not in ('level', 'node', 'global'): raise ValueError(f"knn must be 'level', 'node' or 'global', got {knn!r}")
-    if below_tree not in ('truncate', 'tree'): raise ValueError(f"below_tree must be 'truncate' or 'tree', got {below_tree!r}")
-    C, K = _check_density(C, density)
-    T = max_spanning_tree(C)
-    below = K <= len(C) - 1                      # within the tree only tree membership (then weight) orders the edges
-    A = T if below and below_tree == 'tree' else _keep_top(C, K, *_mst_knn_scores(C, T, 'global' if below else knn))
-    return _out(C, A, return_mask)
+)->np.ndarray:                # `A ∘ W` (zero diagonal), or `(A ∘ W, A)`
+    "Maximum spanning tree of `W` plus nearest-neighbour edges, to exactly `K` edges (Alexander-Bloch et al. 2010)."
+    check_choice(knn, 'knn', KNN); check_choice(below_tree, 'below_tree', BELOW_TREE)
+    W, K = _check_density(W, density)
+    T = max_spanning_tree(W)
+    below = K <= len(W) - 1                      # within the tree only tree membership (then weight) orders the edges
+    A = T if below and below_tree == 'tree' else _keep_top(W, K, *_mst_knn_scores(W, T, 'global' if below else knn))
+    return _out(W, A, return_mask)
 
 # %% ../../nbs/30_threshold.ipynb #5262d33a
 def fingerprint_similarity(
@@ -136,26 +137,26 @@ def fingerprint_similarity(
     return np.divide(B @ B, m, out=np.zeros_like(m), where=m > 0)
 
 def reinforce(
-    C_hat,                    # thresholded weighted graph Ĉ (output of a thresholding method)
-    A=None,                   # its binary edge mask (default `C_hat != 0`; pass it when kept edges can weigh 0)
+    W_hat,                    # thresholded weighted graph Ŵ (output of a thresholding method)
+    A=None,                   # its binary edge mask (default `W_hat != 0`; pass it when kept edges can weigh 0)
     self_loops:bool=False,    # fingerprints on `A + I` instead of the paper's `A`
-)->np.ndarray:                # Ĉ^S = S ∘ Ĉ, zero diagonal
-    "Modularity reinforcement: re-weight every edge of `C_hat` by the fingerprint similarity of its ends."
-    C_hat = check_connectivity(C_hat, 'C_hat').copy(); np.fill_diagonal(C_hat, 0)
-    if A is None: A = C_hat != 0
-    elif np.shape(A) != C_hat.shape: raise ValueError(f"A must have the shape of C_hat {C_hat.shape}, got {np.shape(A)}")
-    return fingerprint_similarity(A, self_loops) * C_hat
+)->np.ndarray:                # Ŵ^S = S ∘ Ŵ, zero diagonal
+    "Modularity reinforcement: re-weight every edge of `W_hat` by the fingerprint similarity of its ends."
+    W_hat = check_connectivity(W_hat, 'W_hat').copy(); np.fill_diagonal(W_hat, 0)
+    if A is None: A = W_hat != 0
+    elif np.shape(A) != W_hat.shape: raise ValueError(f"A must have the shape of W_hat {W_hat.shape}, got {np.shape(A)}")
+    return fingerprint_similarity(A, self_loops) * W_hat
 
 # %% ../../nbs/30_threshold.ipynb #67c0086e
 def fig1_example()->tuple:
-    "A 13-node matrix with the structure of the paper's Fig. 1; returns `(C, labels)`."
-    C = np.full((13, 13), .1)
+    "A 13-node matrix with the structure of the paper's Fig. 1; returns `(W, labels)`."
+    W = np.full((13, 13), .1)
     edges = {(3, 0): .85, (3, 1): .8, (3, 4): .85, (3, 5): .8, (3, 6): .75,        # provincial hub of A
              (0, 1): .7, (0, 4): .65, (4, 5): .7, (5, 6): .65,                     # ring of A
              (10, 7): .85, (10, 8): .8, (10, 9): .85, (10, 11): .8, (10, 12): .8,  # provincial hub of B
              (7, 8): .7, (8, 9): .6, (9, 12): .7, (11, 12): .75,                 # ring of B
              (6, 7): .7, (6, 9): .68,                                              # connector hub 6
              (2, 3): .35, (2, 1): .3}                                              # the weak node 2
-    for (i, j), w in edges.items(): C[i, j] = C[j, i] = w
-    np.fill_diagonal(C, 1)
-    return C, np.r_[np.zeros(7, int), np.ones(6, int)]
+    for (i, j), w in edges.items(): W[i, j] = W[j, i] = w
+    np.fill_diagonal(W, 1)
+    return W, np.r_[np.zeros(7, int), np.ones(6, int)]

@@ -5,16 +5,16 @@
 # %% ../../nbs/22_compare.ipynb #4fc92fa6
 from __future__ import annotations
 import numpy as np
-from pathlib import Path
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.transform import Rotation
-from ..engine.consensus import ari, nmi, zrand, _ari_table
-from .datasets import MODES, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS
-from ..checks import check_labels
-from ..engine.sweep import check_gammas
+from ..engine.consensus import ari, nmi, zrand, ari_table
+from .datasets import GAMMAS, load_schaefer_networks
+from .parcellations import centroids
+from .surface import load_surface
+from ..checks import check_labels, check_choice, check_count, check_number
 
 # %% auto #0
-__all__ = ['METRICS', 'partition_similarity', 'parcel_centroids', 'spin_once', 'spin_permutations', 'spin_test',
+__all__ = ['METRICS', 'SPIN_METHODS', 'partition_similarity', 'parcel_centroids', 'spin_once', 'spin_permutations', 'spin_test',
            'spin_similarity', 'best_gamma_pairs', 'stable_gamma', 'yeo_alignment', 'format_p', 'format_value']
 
 # %% ../../nbs/22_compare.ipynb #713d3404
@@ -60,7 +60,7 @@ def _column_similarity(f, X, Y)->np.ndarray:
     S = np.empty((X.shape[1], Y.shape[1]))
     for s in range(X.shape[1]):
         for t in range(Y.shape[1]):
-            S[s, t] = _ari_table(np.bincount(cx[:, s] * ky[t] + cy[:, t], minlength=kx[s] * ky[t]).reshape(kx[s], ky[t]))
+            S[s, t] = ari_table(np.bincount(cx[:, s] * ky[t] + cy[:, t], minlength=kx[s] * ky[t]).reshape(kx[s], ky[t]))
     return S
 
 # %% ../../nbs/22_compare.ipynb #a2a95762
@@ -71,9 +71,7 @@ def parcel_centroids(
 )->tuple:                  # (coords n × 3 on the sphere, hemi n: 0 left, 1 right)
     "Centroid of every Schaefer-400 parcel (or of every parcel of `parcellation`) on the spherical surface, and its hemisphere."
     if parcellation is not None:
-        from connmod.modes.parcellations import centroids
         return centroids(parcellation, data_dir)
-    from connmod.modes.surface import load_surface
     meshes, labels = load_surface(space, 'sphere', data_dir)
     coords, hemi = [], []
     for h, ((xyz, _), lab) in enumerate(zip(meshes, labels)):
@@ -84,6 +82,8 @@ def parcel_centroids(
     return np.array(coords), np.array(hemi)
 
 # %% ../../nbs/22_compare.ipynb #eee2a2d0
+SPIN_METHODS = ('hungarian', 'nearest')  # how a rotated parcel is reassigned: a permutation, or the nearest parcel
+
 def spin_once(
     coords:np.ndarray,     # parcel positions on a sphere centred at 0 (n × 3)
     hemi:np.ndarray,       # hemisphere of each parcel: 0 left, 1 right
@@ -111,21 +111,20 @@ def spin_permutations(
     n_spins:int=1000,      # number of rotations
     seed=0,                # anything `np.random.default_rng` accepts
     method:str='hungarian',# 'hungarian' (a permutation) or 'nearest' (Alexander-Bloch et al. 2018)
-)->np.ndarray:             # n_spins × n indices: `x[perms[s]]` is map `x` after spin `s`
-    "Parcel reassignments of `n_spins` uniformly random rotations of the sphere (right hemisphere mirrored)."
+)->np.ndarray:             # n × n_spins indices (as netneurotools' `gen_spinsamples`): `x[perms[:, s]]` is map `x` after spin `s`
+    "Parcel reassignments of `n_spins` uniformly random rotations of the sphere (right hemisphere mirrored), one column per spin."
     coords, hemi = np.asarray(coords, float), np.asarray(hemi)
     if coords.ndim != 2 or coords.shape[1] != 3 or len(hemi) != len(coords):
         raise ValueError("coords must be n × 3 and hemi must have n entries")
-    if method not in ('hungarian', 'nearest'): raise ValueError(f"method must be 'hungarian' or 'nearest', got {method!r}")
-    if int(n_spins) != n_spins or n_spins < 1: raise ValueError(f"n_spins must be a positive integer, got {n_spins}")
+    method, n_spins = check_choice(method, 'method', SPIN_METHODS), check_count(n_spins, 'n_spins')
     placed = ~np.isnan(coords).any(1)
     if not placed.all():  # parcels without a position (no vertex on the surface) stay where they are
-        perms = np.tile(np.arange(len(coords)), (int(n_spins), 1))
+        perms = np.tile(np.arange(len(coords))[:, None], (1, n_spins))
         idx = np.flatnonzero(placed)
-        perms[:, idx] = idx[spin_permutations(coords[idx], hemi[idx], n_spins, seed, method)]
+        perms[idx] = idx[spin_permutations(coords[idx], hemi[idx], n_spins, seed, method)]
         return perms
     rng = np.random.default_rng(seed)
-    return np.array([spin_once(coords, hemi, Rotation.random(random_state=rng).as_matrix(), method) for _ in range(int(n_spins))])
+    return np.column_stack([spin_once(coords, hemi, Rotation.random(random_state=rng).as_matrix(), method) for _ in range(n_spins)])
 
 # %% ../../nbs/22_compare.ipynb #0ad387e3
 def _spin_p(obs:float, null:np.ndarray)->float:
@@ -133,13 +132,18 @@ def _spin_p(obs:float, null:np.ndarray)->float:
     return float((1 + np.sum(null >= obs)) / (1 + np.sum(~np.isnan(null)))) if np.isfinite(obs) else np.nan
 
 def _check_perms(perms, n:int)->np.ndarray:
+    "`perms` as an n × n_spins index array (one column per spin); a `ValueError` naming the expected shape if it cannot be one."
     perms = np.asarray(perms)
-    if perms.shape[1] != n: raise ValueError(f"perms spin {perms.shape[1]} parcels, maps have {n}")
+    if perms.ndim != 2 or perms.shape[0] != n or perms.shape[1] < 1:
+        hint = ' (one row per spin: spins go in columns, as `spin_permutations` and gen_spinsamples return them)' if perms.ndim == 2 and perms.shape[1] == n else ''
+        raise ValueError(f"perms must be n × n_spins = {n} × n_spins for maps of {n} parcels, got shape {perms.shape}{hint}")
+    if perms.dtype.kind not in 'iu' or perms.min() < 0 or perms.max() >= n:
+        raise ValueError(f"perms must hold parcel indices 0..{n - 1}")
     return perms
 
 def spin_test(
     x, y,                  # two parcel maps (partitions): one value per parcel, same order as `perms`
-    perms=None,            # spins from `spin_permutations` (default: 1000 Hungarian spins of the Schaefer-400 centroids)
+    perms=None,            # n × n_spins spins from `spin_permutations` (default: 1000 Hungarian spins of the Schaefer-400 centroids)
     metric='ari',          # 'ari', 'nmi', 'zrand', or a function f(x, y)
     n_spins:int=1000,      # spins to draw when `perms` is None
     seed=0,                # their seed
@@ -150,13 +154,13 @@ def spin_test(
     if perms is None: perms = spin_permutations(*parcel_centroids(), n_spins=n_spins, seed=seed)
     perms, f = _check_perms(perms, len(x)), _metric(metric)
     obs = _safe(f, x, y)
-    null = _column_similarity(f, x[perms].T, y[:, None])[:, 0]
+    null = _column_similarity(f, x[perms], y[:, None])[:, 0]
     return obs, _spin_p(obs, null), null
 
 # %% ../../nbs/22_compare.ipynb #afb16e3d
 def spin_similarity(
     partitions:dict,       # name → parcel labels
-    perms:np.ndarray,      # spins from `spin_permutations`
+    perms:np.ndarray,      # n × n_spins spins from `spin_permutations`
     metric='ari',          # similarity index
 )->tuple:                  # (k × k similarity, k × k spin-test p-values; diagonal p = NaN)
     "Similarity of every pair of partitions and its spin-test p-value."
@@ -165,7 +169,7 @@ def spin_similarity(
     f, P = _metric(metric), np.full_like(S, np.nan)
     for i in range(len(names) - 1):
         x = np.asarray(partitions[names[i]])
-        spun = x[_check_perms(perms, len(x))].T  # n × spins, relabelled once for all of mode i's pairs
+        spun = x[_check_perms(perms, len(x))]  # n × spins, relabelled once for all of mode i's pairs
         null = _column_similarity(f, spun, np.column_stack([partitions[m] for m in names[i + 1:]]))
         for j in range(i + 1, len(names)): P[i, j] = P[j, i] = _spin_p(S[i, j], null[:, j - i - 1])
     return S, P
@@ -179,13 +183,12 @@ def best_gamma_pairs(
 )->list:                   # one dict per pair of modes: modes, best γ of each (None if no partition has `min_k` communities), similarity there
     "For every pair of modes, the pair of resolutions at which their partitions (with at least `min_k` communities) are most similar."
     gammas = GAMMAS if gammas is None else np.asarray(gammas)
-    if not isinstance(min_k, (int, np.integer)) or min_k < 1: raise ValueError(f"min_k must be an integer >= 1, got {min_k!r}")
+    min_k = check_count(min_k, 'min_k')
     f, names, out = _metric(metric), list(assignments), []
     ks = {m: np.array([len(np.unique(c)) for c in np.asarray(assignments[m]).T]) for m in names}
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            A, B = assignments[a], assignments[b]
-            S = _column_similarity(f, A, B)
+            S = _column_similarity(f, assignments[a], assignments[b])
             S[ks[a] < min_k] = np.nan; S[:, ks[b] < min_k] = np.nan
             if np.isnan(S).all():
                 out.append(dict(a=a, b=b, gamma_a=None, gamma_b=None, similarity=np.nan, k_a=None, k_b=None)); continue
@@ -201,10 +204,7 @@ def stable_gamma(
     min_size:float=5,       # a candidate has at most n / `min_size` communities; > 0
 )->int:                     # the column of the most stable candidate; if none qualifies, of the partition with most communities ≤ n/`min_size` (or, if none is that coarse, with fewest)
     "Column of the partition most similar (mean ARI) to its neighbours on the γ grid, among those with `min_k` … n/`min_size` communities."
-    if not isinstance(min_k, (int, np.integer)) or isinstance(min_k, bool) or min_k < 1:
-        raise ValueError(f"min_k must be an integer >= 1, got {min_k!r}")
-    if isinstance(min_size, bool) or not isinstance(min_size, (int, float, np.integer, np.floating)) or not min_size > 0:
-        raise ValueError(f"min_size must be a number > 0, got {min_size!r}")
+    min_k, min_size = check_count(min_k, 'min_k'), check_number(min_size, 'min_size', lo=0, lo_open=True)
     X = check_labels(assignments, 'assignments', 2)
     if X.shape[1] < 1: raise ValueError(f"assignments must be n × G, got shape {X.shape}")
     n, G = X.shape
@@ -222,13 +222,12 @@ def stable_gamma(
 # %% ../../nbs/22_compare.ipynb #3c9416c3
 def yeo_alignment(
     partitions:dict,       # name → Schaefer-400 parcel labels
-    perms:np.ndarray,      # spins from `spin_permutations`
+    perms:np.ndarray,      # n × n_spins spins from `spin_permutations`
     networks=None,         # Yeo network of each parcel (default: from the Schaefer-400 parcel names)
     data_dir=None,         # cache folder
 )->dict:                   # name → dict(ari, nmi, p)
     "ARI and NMI of each partition with the Yeo-7 networks, with the spin-test p of the ARI."
     if networks is None:
-        from connmod.modes.datasets import load_schaefer_networks
         networks = load_schaefer_networks(400, data_dir)[1]
     yeo = np.unique(np.asarray(networks), return_inverse=True)[1].ravel() + 1
     out = {}

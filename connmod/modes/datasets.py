@@ -4,16 +4,14 @@
 
 # %% ../../nbs/20_datasets.ipynb #66c56eba
 from __future__ import annotations
-import os, tempfile
 from pathlib import Path
 import numpy as np
-from ..checks import check_connectivity
+from ..checks import check_connectivity, check_choice
 from ..io import data_home, sha256sum, fetch_archive
-from ..matrices import fisher_z
 
 # %% auto #0
 __all__ = ['MODES', 'MODE_FILES', 'GAMMAS', 'REPRESENTATIVE_GAMMA_COLUMNS', 'HANSEN_COMMIT', 'HANSEN_URL', 'HANSEN_MD5',
-           'HANSEN_SHA256', 'YEO7', 'verified_path', 'fetch_hansen_manynetworks', 'load_modes',
+           'HANSEN_SHA256', 'YEO7', 'HANSEN_SCHAEFER', 'verified_path', 'fetch_hansen_manynetworks', 'load_modes',
            'load_published_communities', 'load_schaefer_networks']
 
 # %% ../../nbs/20_datasets.ipynb #dbbcbb98
@@ -59,13 +57,13 @@ HANSEN_SHA256 = {
     'results/community_detection_Schaefer400/community_assignments_ts.npy': '08e141caa4f56e45b4dff7bdfd1758b3f41a3852a3745fa4c8d5925bbb3e9734',
 }
 
-# %% ../../nbs/20_datasets.ipynb #a8421c4b
+# %% ../../nbs/20_datasets.ipynb #ca37b69d
 def _dataset_root(data_dir=None)->Path:
     "Where the extracted Hansen dataset is (or will be) under `data_dir`."
     home = data_home(data_dir)
     return home if (home/'data'/'Schaefer400').is_dir() else home/'hansen_manynetworks'
 
-# %% ../../nbs/20_datasets.ipynb #7795c6b2
+# %% ../../nbs/20_datasets.ipynb #1640474b
 def verified_path(root, rel:str)->Path:
     "Path of `rel` under `root`, after checking it against `HANSEN_SHA256`."
     path = Path(root)/rel
@@ -77,7 +75,7 @@ def verified_path(root, rel:str)->Path:
                          "or fetch a fresh one into a writable folder: `connmod-fetch --data_dir NEW_FOLDER`.")
     return path
 
-# %% ../../nbs/20_datasets.ipynb #41610a9c
+# %% ../../nbs/20_datasets.ipynb #b2cadc2d
 def fetch_hansen_manynetworks(
     data_dir=None,             # cache folder (default: `$CONNMOD_DATA`, else the per-user cache)
     url:str=HANSEN_URL,        # where the archive is served (the public GitHub archive by default)
@@ -108,9 +106,9 @@ def load_modes(data_dir=None)->dict:
     root = fetch_hansen_manynetworks(_existing_dir(data_dir))
     out = {}
     for k, rel in MODE_FILES.items():
-        A = check_connectivity(np.load(verified_path(root, rel)), name=k)
-        if A.shape != (400, 400): raise ValueError(f"mode {k} has shape {A.shape}, expected (400, 400)")
-        out[k] = A
+        W = check_connectivity(np.load(verified_path(root, rel)), name=k)
+        if W.shape != (400, 400): raise ValueError(f"mode {k} has shape {W.shape}, expected (400, 400)")
+        out[k] = W
     return out
 
 # %% ../../nbs/20_datasets.ipynb #0f8fe3c0
@@ -126,13 +124,14 @@ def load_published_communities(data_dir=None)->dict:
 
 # %% ../../nbs/20_datasets.ipynb #7fc735d6
 YEO7 = ['Vis', 'SomMot', 'DorsAttn', 'SalVentAttn', 'Limbic', 'Cont', 'Default']
+HANSEN_SCHAEFER = (100, 400)  # the Schaefer resolutions whose parcel files the dataset holds
 
 def load_schaefer_networks(
-    n_parcels:int=400, # Schaefer resolution available in the dataset: 100 or 400
+    n_parcels:int=400, # Schaefer resolution available in the dataset: one of `HANSEN_SCHAEFER`
     data_dir=None,     # cache folder, as in `fetch_hansen_manynetworks`
 )->tuple:              # (names, networks): two arrays of n_parcels strings
     "Schaefer-2018 (7-network order) parcel names and the Yeo-7 network of each parcel."
-    if n_parcels not in (100, 400): raise ValueError(f"n_parcels must be 100 or 400, got {n_parcels}")
+    check_choice(n_parcels, 'n_parcels', HANSEN_SCHAEFER)
     root = fetch_hansen_manynetworks(_existing_dir(data_dir))
     lines = verified_path(root, f'data/parcellation_files/Schaefer{n_parcels}_7Networks_order_info.txt').read_text().split()
     names = np.array(lines[0::6])

@@ -4,10 +4,12 @@
 
 # %% ../../nbs/21_parcellations.ipynb #fc35e2a8
 from __future__ import annotations
-import importlib.util
+import importlib, importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+from ..checks import check_choice
+from ..io import data_home, optional_import, package_data_dir
 
 # %% auto #0
 __all__ = ['VERTICES', 'SCHAEFER_PACKAGED', 'SCHAEFER_RESOLUTIONS', 'SCHAEFER_URL', 'space_of', 'Parcellation',
@@ -58,8 +60,7 @@ def _split(x:np.ndarray, space:str)->tuple:
     return x[:v].copy(), x[v:].copy()
 
 def _packaged_schaefer(n:int)->tuple:
-    from connmod.modes.surface import _package_dir
-    path = _package_dir('brainspace', 'brainspace')/'datasets'/'parcellations'/f'schaefer_{n}_conte69.csv'
+    path = package_data_dir('brainspace')/'datasets'/'parcellations'/f'schaefer_{n}_conte69.csv'
     x = np.loadtxt(path)
     if x.shape != (2*VERTICES['fslr32k'],) or np.any(x != np.round(x)): raise ValueError(f"unexpected content in {path}")
     return _split(x.astype(np.int64), 'fslr32k')
@@ -70,7 +71,7 @@ SCHAEFER_URL = ('https://raw.githubusercontent.com/ThomasYeoLab/CBIG/master/stab
 
 def _cifti_labels(path)->tuple:
     "(left, right) fsLR-32k vertex labels of a CIFTI dense label file (vertices outside its brain models get 0)."
-    import nibabel as nib
+    nib = optional_import('nibabel')
     img = nib.load(str(path))
     data = np.asarray(img.get_fdata()).ravel().astype(np.int64)
     out = {}
@@ -90,8 +91,7 @@ def fetch_schaefer_fslr32k(
     progress:bool=True,    # show a download progress bar
 )->Path:                   # the local `.dlabel.nii`
     "The Schaefer-2018 `n`-parcel (7-network order) fsLR-32k CIFTI label file: the local copy, else downloaded once."
-    from connmod.io import data_home
-    if n not in SCHAEFER_RESOLUTIONS: raise ValueError(f"n must be one of {SCHAEFER_RESOLUTIONS}, got {n!r}")
+    check_choice(n, 'n', SCHAEFER_RESOLUTIONS)
     fname = f'Schaefer2018_{n}Parcels_7Networks_order.dlabel.nii'
     folder = data_home(data_dir)/'schaefer2018-fslr32k'
     if (folder/fname).is_file(): return folder/fname
@@ -108,7 +108,7 @@ def schaefer(
     data_dir=None,         # cache folder, for resolutions 500 ... 900
 )->Parcellation:
     "The Schaefer-2018 parcellation (7-network order) with `n` parcels on fsLR-32k."
-    if n not in SCHAEFER_RESOLUTIONS: raise ValueError(f"n must be one of {SCHAEFER_RESOLUTIONS}, got {n!r}")
+    check_choice(n, 'n', SCHAEFER_RESOLUTIONS)
     labels = _packaged_schaefer(n) if n in SCHAEFER_PACKAGED else _cifti_labels(fetch_schaefer_fslr32k(n, data_dir))
     return Parcellation(f'schaefer{n}', 'fslr32k', labels)
 
@@ -122,15 +122,14 @@ def _read_labels(path:Path)->np.ndarray:
         if name.endswith('.npy'): x = np.load(path, allow_pickle=False)
         elif name.endswith(('.csv', '.txt', '.tsv')): x = np.loadtxt(path, delimiter=',' if name.endswith('.csv') else None, ndmin=1)
         elif name.endswith('.gii'):
-            import nibabel as nib; x = np.asarray(nib.load(str(path)).agg_data())
+            x = np.asarray(optional_import('nibabel').load(str(path)).agg_data())
         elif name.endswith('.annot'):
-            import nibabel as nib
-            codes, _, names = nib.freesurfer.read_annot(str(path))
+            codes, _, names = optional_import('nibabel').freesurfer.read_annot(str(path))
             keep = [i for i, s in enumerate(names) if (s.decode() if isinstance(s, bytes) else s).lower() not in _NO_PARCEL]
             lut = np.zeros(len(names) + 1, np.int64); lut[keep] = np.arange(1, len(keep) + 1)
             x = lut[codes]  # code -1 (no label) picks the trailing 0
         else: raise ValueError(f"{path}: labels are read from .npy, .csv, .txt, .tsv, .label.gii, .annot or .dlabel.nii files")
-    except ValueError: raise
+    except (ValueError, ImportError): raise  # an ImportError says which extra to install
     except Exception as e: raise ValueError(f"{path}: cannot be read as labels ({type(e).__name__}: {e})") from None
     x = np.asarray(x).ravel()
     if x.size == 0 or not np.issubdtype(x.dtype, np.number) or not np.all(np.isfinite(x)) or np.any(x != np.round(x)) or x.min() < 0:
@@ -186,7 +185,7 @@ def centroids(
     data_dir=None,              # cache folder (fsaverage spheres are downloaded once)
 )->tuple:                       # (n × 3 positions on the sphere, n hemispheres 0 left / 1 right; NaN and -1 for a parcel without vertices)
     "Position of every parcel on the template's sphere, and its hemisphere."
-    from connmod.modes.surface import load_surface
+    from connmod.modes.surface import load_surface  # here, not at the top: `surface` imports this module
     (mL, mR), _ = load_surface(parcellation.space, 'sphere', data_dir, parcellation=parcellation)
     n = parcellation.n_parcels
     coords, hemi = np.full((n, 3), np.nan), np.full(n, -1, np.int64)

@@ -9,28 +9,33 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.patches import Rectangle
 from .datasets import MODES
-from ..checks import check_connectivity
+from ..checks import check_connectivity, check_labels, check_count
 
 # %% auto #0
-__all__ = ['MODE_COLORS', 'OTHER_COLOR', 'mode_cmap', 'plot_modes', 'n_communities', 'plot_community_counts', 'community_cmap',
-           'plot_assignment_strips', 'community_order', 'plot_mod_heatmap']
+__all__ = ['MODE_COLOURS', 'OTHER_COLOUR', 'mode_cmap', 'robust_limits', 'plot_modes', 'n_communities', 'plot_community_counts',
+           'community_cmap', 'plot_assignment_strips', 'community_order', 'plot_mod_heatmap']
 
 # %% ../../nbs/23_plotting.ipynb #5185cc00
-MODE_COLORS = dict(gc='#2ca8a8', rs='#f2c14e', ls='#f08a5d', mc='#c792ea', hc='#73bf69', ec='#7aa2f7', ts='#ff7aa2')
+MODE_COLOURS = dict(gc='#2ca8a8', rs='#f2c14e', ls='#f08a5d', mc='#c792ea', hc='#73bf69', ec='#7aa2f7', ts='#ff7aa2')
 
-OTHER_COLOR = '#3b6ea5'  # any other matrix (a user's modality named after its file)
+OTHER_COLOUR = '#3b6ea5'  # any other matrix (a user's modality named after its file)
 
 def mode_cmap(mode:str)->LinearSegmentedColormap:
-    "White-to-colour colormap of a connectivity mode, of any matplotlib colour, or (any other name) of `OTHER_COLOR`."
+    "White-to-colour colormap of a connectivity mode, of any matplotlib colour, or (any other name) of `OTHER_COLOUR`."
     from matplotlib.colors import is_color_like
-    color = MODE_COLORS.get(mode, mode if is_color_like(mode) else OTHER_COLOR)
-    return LinearSegmentedColormap.from_list(f'connmod_{mode}', ['#ffffff', color])
+    colour = MODE_COLOURS.get(mode, mode if is_color_like(mode) else OTHER_COLOUR)
+    return LinearSegmentedColormap.from_list(f'connmod_{mode}', ['#ffffff', colour])
 
-# %% ../../nbs/23_plotting.ipynb #3575a173
-def _robust_limits(A, nsd:float=3.0):
-    off = A[~np.eye(len(A), dtype=bool)]
+# %% ../../nbs/23_plotting.ipynb #5a1e2b01
+def robust_limits(
+    W:np.ndarray,          # square matrix (its diagonal is left out)
+    nsd:float=3.0,         # how many standard deviations either side of the mean
+)->tuple:                  # (low, high) colour limits
+    "Colour limits of `W` that outliers do not stretch: mean ± `nsd` SD of its off-diagonal values."
+    off = W[~np.eye(len(W), dtype=bool)]
     return off.mean() - nsd * off.std(), off.mean() + nsd * off.std()
 
+# %% ../../nbs/23_plotting.ipynb #3575a173
 def plot_modes(
     modes:dict,            # short name → matrix
     axes=None,             # sequence of axes, one per mode (default: a new 1-row figure)
@@ -43,22 +48,21 @@ def plot_modes(
     if axes is None: fig, axes = plt.subplots(1, len(modes), figsize=(2.3 * len(modes), 3.1 if cbar else 2.6), squeeze=False); axes = axes[0]
     else: fig = axes[0].figure
     if len(axes) != len(modes): raise ValueError(f"got {len(axes)} axes for {len(modes)} modes")
-    for ax, (k, A) in zip(axes, modes.items()):
-        A = check_connectivity(A, name=k)
-        lo, hi = _robust_limits(A, nsd)
-        im = ax.imshow(A, cmap=mode_cmap(k), vmin=lo, vmax=hi, interpolation='nearest', rasterized=True)
+    for ax, (k, W) in zip(axes, modes.items()):
+        W = check_connectivity(W, name=k)
+        lo, hi = robust_limits(W, nsd)
+        im = ax.imshow(W, cmap=mode_cmap(k), vmin=lo, vmax=hi, interpolation='nearest', rasterized=True)
         if cbar:
             cb = fig.colorbar(im, ax=ax, orientation='horizontal', fraction=0.06, pad=0.04, ticks=[lo, (lo + hi) / 2, hi])
             cb.ax.set_xticklabels([f'{t:.2f}' for t in (lo, (lo + hi) / 2, hi)], fontsize=6.5)
             if cbar_label: cb.set_label(cbar_label, fontsize=7)
         ax.set_xticks([]); ax.set_yticks([])
-        if titles: ax.set_title(MODES.get(k, k).replace(' ', '\n', 1), fontsize=8, color=MODE_COLORS.get(k, 'k'))
+        if titles: ax.set_title(MODES.get(k, k).replace(' ', '\n', 1), fontsize=8, color=MODE_COLOURS.get(k, 'k'))
     return fig, axes
 
 # %% ../../nbs/23_plotting.ipynb #96b18a6c
 def n_communities(assignments:np.ndarray)->np.ndarray:
     "Number of communities in each column of an n × G assignment array."
-    from connmod.checks import check_labels
     return np.array([len(np.unique(c)) for c in check_labels(assignments, 'assignments', 2).T])
 
 def plot_community_counts(
@@ -74,8 +78,8 @@ def plot_community_counts(
     for k, a in assignments.items():
         ks = n_communities(a)
         if len(ks) != len(gammas): raise ValueError(f"{k}: {len(ks)} columns for {len(gammas)} γ values")
-        ax.plot(gammas, ks, color=MODE_COLORS.get(k), label=k, lw=1.5)
-        if marks and k in marks: ax.plot(gammas[marks[k]], ks[marks[k]], 'o', color=MODE_COLORS.get(k), mec='k', ms=5)
+        ax.plot(gammas, ks, color=MODE_COLOURS.get(k), label=k, lw=1.5)
+        if marks and k in marks: ax.plot(gammas[marks[k]], ks[marks[k]], 'o', color=MODE_COLOURS.get(k), mec='k', ms=5)
     ax.set_yscale('log')  # k runs from 1 to hundreds: a log axis keeps the small k of the representative γ readable
     ax.set_xlabel('γ (resolution)'); ax.set_ylabel('number of communities')
     ax.legend(fontsize=7, frameon=False, ncol=2)
@@ -85,7 +89,6 @@ def plot_community_counts(
 # %% ../../nbs/23_plotting.ipynb #cd04e06e
 def community_cmap(k:int)->ListedColormap:
     "A categorical colormap with `k` distinct colours (tab10, then tab20 beyond 10)."
-    from connmod.checks import check_count
     k = check_count(k, 'k')
     base = plt.get_cmap('tab10' if k <= 10 else 'tab20')
     return ListedColormap([base(i % base.N) for i in range(k)], name=f'communities{k}')
@@ -109,7 +112,7 @@ def plot_assignment_strips(
         if p.ndim != 1 or p.min() < 1: raise ValueError(f"{name}: labels must be a 1-D array of ints from 1")
         ax.imshow(p[None], aspect='auto', cmap=cmap, vmin=0.5, vmax=kmax + 0.5, interpolation='nearest')
         ax.set_xticks([]); ax.set_yticks([])
-        ax.set_ylabel(name, rotation=0, ha='right', va='center', fontsize=8, color=MODE_COLORS.get(name, 'k'))
+        ax.set_ylabel(name, rotation=0, ha='right', va='center', fontsize=8, color=MODE_COLOURS.get(name, 'k'))
         ax.text(1.01, 0.5, f'k = {len(np.unique(p))}', transform=ax.transAxes, fontsize=8, va='center')
     if xlabel: axes[-1].set_xlabel(xlabel, fontsize=8)
     if names:
@@ -121,29 +124,32 @@ def plot_assignment_strips(
     return fig, axes
 
 # %% ../../nbs/23_plotting.ipynb #aa83fcd3
-def community_order(A:np.ndarray, ci:np.ndarray)->np.ndarray:
+def community_order(
+    W:np.ndarray,          # connectivity matrix (n × n)
+    labels:np.ndarray,     # community label of each node (n,)
+)->np.ndarray:             # node indices, community by community
     "Node order: by community label, then by decreasing within-community strength."
-    ci = np.asarray(ci)
-    within = np.where(ci[:, None] == ci[None], A, 0).sum(1)
-    return np.lexsort((-within, ci))
+    labels = np.asarray(labels)
+    within = np.where(labels[:, None] == labels[None], W, 0).sum(1)
+    return np.lexsort((-within, labels))
 
 def plot_mod_heatmap(
-    A:np.ndarray,          # connectivity matrix
-    ci:np.ndarray,         # community labels (n,)
+    W:np.ndarray,          # connectivity matrix
+    labels:np.ndarray,     # community labels (n,)
     ax=None,               # axes to draw on (default: a new figure)
     cmap='viridis',        # colormap of the matrix
     cbar:bool=True,        # draw a colour bar
-    edgecolor='k',         # colour of the block outlines
+    edgecolor='k',         # colour of the block outlines (matplotlib's spelling)
     **kwargs,              # passed on to `imshow` (e.g. vmin, vmax)
 ):                         # the axes
-    "Heatmap of `A` with nodes ordered by community (and strength within it), communities outlined."
-    A = check_connectivity(A)
-    ci = np.asarray(ci)
-    if ci.shape != (len(A),): raise ValueError(f"ci must have one label per node ({len(A)}), got shape {ci.shape}")
+    "Heatmap of `W` with nodes ordered by community (and strength within it), communities outlined."
+    W = check_connectivity(W, name='W')
+    labels = np.asarray(labels)
+    if labels.shape != (len(W),): raise ValueError(f"labels must have one label per node ({len(W)}), got shape {labels.shape}")
     if ax is None: _, ax = plt.subplots(figsize=(4, 3.4))
-    order = community_order(A, ci)
-    im = ax.imshow(A[np.ix_(order, order)], cmap=cmap, interpolation='nearest', rasterized=True, **kwargs)
-    _, starts, sizes = np.unique(ci[order], return_index=True, return_counts=True)
+    order = community_order(W, labels)
+    im = ax.imshow(W[np.ix_(order, order)], cmap=cmap, interpolation='nearest', rasterized=True, **kwargs)
+    _, starts, sizes = np.unique(labels[order], return_index=True, return_counts=True)
     for s, n in zip(starts, sizes):
         ax.add_patch(Rectangle((s - .5, s - .5), n, n, fill=False, edgecolor=edgecolor, lw=0.8))
     ax.set_xticks([]); ax.set_yticks([])

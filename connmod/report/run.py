@@ -4,10 +4,11 @@
 
 # %% ../../nbs/85_report.ipynb #9adccd5b
 from __future__ import annotations
-import ast, base64, io, os, re, shutil, sys, tempfile, threading
+import ast, base64, io, os, re, sys, tempfile, threading
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
-from ..io import atomic_write, umask_mode
+from ..io import atomic_folder, atomic_write, umask_mode
+from ..checks import check_choice
 from .hansen import check_hansen_params, HANSEN_FULL
 from .ltmr import (check_synthetic_params, check_real_params, check_sensitivity_params, check_extract_params,
     SYNTHETIC_FULL, REAL_FULL, SENSITIVITY_FULL, EXTRACT_FULL)
@@ -15,8 +16,9 @@ from .multilayer import check_multilayer_params, MULTILAYER_FULL
 
 # %% auto #0
 __all__ = ['REPORTS', 'PROGRESS_ENV', 'SUMMARY_SCHEMA', 'report_notebook', 'full_params', 'parse_value', 'report_parameters',
-           'check_params', 'absolute_paths', 'tex_image', 'markdown_maths', 'offline_exporter', 'notebook_html',
-           'console_progress', 'ReportFailed', 'run_report', 'check_summary']
+           'check_params', 'report_options', 'report_title', 'absolute_paths', 'tex_image', 'markdown_maths',
+           'offline_exporter', 'notebook_html', 'save_figure', 'console_progress', 'ReportFailed', 'run_report',
+           'check_summary']
 
 # %% ../../nbs/85_report.ipynb #41daa256
 REPORTS = {
@@ -36,7 +38,7 @@ REPORTS = {
 
 def report_notebook(name:str)->Path:
     "Path of the notebook of report `name` (from the source tree, or the copy installed with the package)."
-    if name not in REPORTS: raise ValueError(f"unknown report {name!r}; choose from {', '.join(REPORTS)}")
+    check_choice(name, 'report', tuple(REPORTS))
     fname = REPORTS[name]['notebook']
     import connmod
     src = Path(connmod.__file__).resolve().parents[1]/'nbs'/'reports'/fname
@@ -71,6 +73,21 @@ def check_params(name:str, params:dict)->dict:
     if unknown: raise ValueError(f"report {name!r} has no parameter(s) {unknown}; it has: {', '.join(known)}")
     REPORTS[name]['check'](**params)
     return params
+
+# %% ../../nbs/85_report.ipynb #c7090ce9
+def report_options(
+    name:str,              # report name, a key of `REPORTS`
+)->dict:                   # parameter → (default as source text, the comment beside it), in the notebook's order
+    "The parameters of report `name` a user sets (all but `out_dir`), each with its default and one-line comment."
+    import papermill as pm
+    return {k: (v['default'], v['help']) for k, v in pm.inspect_notebook(str(report_notebook(name))).items() if k != 'out_dir'}
+
+def report_title(name:str)->str:
+    "The title of report `name`: the first `# ` heading of its notebook."
+    import json
+    cells = json.loads(report_notebook(name).read_text(encoding='utf-8'))['cells']
+    heads = (''.join(c['source']).splitlines() for c in cells if c['cell_type'] == 'markdown')
+    return next((lines[0][2:].strip() for lines in heads if lines and lines[0].startswith('# ')), name)
 
 # %% ../../nbs/85_report.ipynb #b7e1c2d4
 _NOT_PATHS = re.compile(r'none|schaefer[-_]?\d+', re.I)  # parameter values the reports read as names, never as files
@@ -170,6 +187,24 @@ def notebook_html(
     body, _ = offline_exporter(fold_code=True).from_notebook_node(nb)
     return atomic_write(html_path, lambda f: f.write(body.encode('utf-8')))
 
+# %% ../../nbs/85_report.ipynb #4a91a17b
+def save_figure(
+    fig,                   # a matplotlib `Figure`
+    name:str,              # file name without extension, e.g. 'fig1_modes'
+    out_dir='.',           # the report's output folder
+    formats=('png', 'svg'), # one file per format, `name.format`
+    dpi:float=150,         # resolution of the raster formats
+    bbox_inches='tight',   # matplotlib's `bbox_inches`: 'tight' crops to the drawn content, None keeps the figure size
+    show:bool=False,       # also display the figure in the notebook (`plt.show()`) once written
+)->Path:                   # the file of the first format (the one a summary lists)
+    "Write `fig` as `out_dir/name.<format>` for each of `formats`, atomically; optionally show it."
+    paths = [atomic_write(Path(out_dir)/f'{name}.{ext}', lambda f, ext=ext: fig.savefig(f, format=ext, dpi=dpi, bbox_inches=bbox_inches))
+             for ext in formats]
+    if show:
+        import matplotlib.pyplot as plt
+        plt.show()
+    return paths[0]
+
 # %% ../../nbs/85_report.ipynb #3e5f7a19
 PROGRESS_ENV = 'CONNMOD_PROGRESS'
 
@@ -210,18 +245,16 @@ class ReportFailed(RuntimeError):
 
 def run_report(
     name:str,              # report name, a key of `REPORTS`
-    out,                   # output folder (replaced on success)
+    out_dir,               # output folder (replaced on success)
     params:dict=None,      # papermill parameters
     progress:bool=True,    # progress on the console: papermill's per-cell bar, and what the report sends through `console_progress`
     kernel_name:str='python3', # Jupyter kernel (papermill's default; the report runs in this Python when ipykernel is installed here)
 )->Path:                   # the output folder: `report.ipynb`, `report.html`, `summary.json` and the figures
-    "Run report `name` with papermill into `out`, atomically; the outputs appear only if it succeeds."
+    "Run report `name` with papermill into `out_dir`, atomically; the outputs appear only if it succeeds."
     import papermill as pm
     params = check_params(name, absolute_paths(name, dict(params or {})))  # in the caller's folder, before the run moves elsewhere
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.tmp-', dir=out.parent))
-    os.chmod(tmp, umask_mode(directory=True))  # mkdtemp makes 0700; `out` should be as readable as any folder the user makes
+    out = Path(out_dir).resolve()
+    failed = out.with_name(out.name + '.failed')
     backend = os.environ.pop('MPLBACKEND', None)  # the kernel inherits it: 'Agg' would keep figures out of the notebook
     data_env = os.environ.get('CONNMOD_DATA')     # the kernel inherits it too, and runs elsewhere: a relative one must be made absolute
     if data_env: os.environ['CONNMOD_DATA'] = str(Path(data_env).expanduser().resolve())
@@ -231,29 +264,21 @@ def run_report(
         os.environ[PROGRESS_ENV] = chan
         relay = _Relay(chan, sys.stderr); relay.start()
     try:
-        pm.execute_notebook(str(report_notebook(name)), str(tmp/'report.ipynb'), parameters={**params, 'out_dir': '.'},
-                            cwd=str(tmp), progress_bar=progress, kernel_name=kernel_name,
-                            extra_arguments=['--IPKernelApp.log_level=ERROR'])  # no start-up chatter on the console
-        if not (tmp/'summary.json').is_file(): raise RuntimeError(f"report {name!r} ran but wrote no summary.json")
-        _clear(out, tmp)
-        notebook_html(tmp/'report.ipynb', tmp/'report.html')
-    except BaseException as e:
-        failed = out.with_name(out.name + '.failed')
-        shutil.rmtree(failed, ignore_errors=True)
-        tmp.rename(failed)
-        if isinstance(e, Exception):
-            raise ReportFailed(f"report {name!r} failed ({type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}); "
-                               f"the executed notebook is in {failed}", failed) from e
-        raise
+        with atomic_folder(out, failed=failed) as tmp:
+            pm.execute_notebook(str(report_notebook(name)), str(tmp/'report.ipynb'), parameters={**params, 'out_dir': '.'},
+                                cwd=str(tmp), progress_bar=progress, kernel_name=kernel_name,
+                                extra_arguments=['--IPKernelApp.log_level=ERROR'])  # no start-up chatter on the console
+            if not (tmp/'summary.json').is_file(): raise RuntimeError(f"report {name!r} ran but wrote no summary.json")
+            _clear(out, tmp)
+            notebook_html(tmp/'report.ipynb', tmp/'report.html')
+    except Exception as e:
+        raise ReportFailed(f"report {name!r} failed ({type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}); "
+                           f"the executed notebook is in {failed}", failed) from e
     finally:
         if backend is not None: os.environ['MPLBACKEND'] = backend
         if data_env: os.environ['CONNMOD_DATA'] = data_env
         if relay is not None:
             relay.stop(); os.environ.pop(PROGRESS_ENV, None); Path(chan).unlink(missing_ok=True)
-    old = out.with_name(f'.{out.name}.old')
-    if out.exists(): out.rename(old)
-    tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
     return out
 
 # %% ../../nbs/85_report.ipynb #6f1a3b52
