@@ -1,6 +1,6 @@
 """Benchmark connmod's multilayer Louvain on the seven Hansen modes (7 layers × 400 parcels = 2,800 copies), in one run.
 
-    CONNMOD_DATA=/path/to/hansen_manynetworks python benchmarks/bench_multilayer.py [--seeds 40] [--q-seeds 100] [--peer-seeds 20]
+    CONNMOD_DATA=/path/to/hansen_manynetworks python benchmarks/bench_multilayer.py [--seeds 40] [--q_seeds 100] [--peer_seeds 20]
 
 For B='negative_asym' at several (γ, ω), prints the time of one multilayer run three ways -- a lone
 `multilayer_louvain` call (validates the layers and builds the seven modularity matrices), and per run in a
@@ -14,14 +14,14 @@ Against the same quality function in the same process:
   per-layer quality is ordinary modularity: one RBConfiguration layer per mode weighted by 1 / (2 m_s) and the
   coupling as a CPM layer with resolution 0, i.e. GenLouvain's multislice model, scored with
   `connmod.engine.multilayer.multilayer_q` on the same positive layers (target: mean Q of connmod >= leidenalg's).
-  connmod runs `--q-seeds` seeds of each engine; leidenalg (seconds per run) `--peer-seeds` at (γ, ω) = (1, 0.02),
+  connmod runs `--q_seeds` seeds of each engine; leidenalg (seconds per run) `--peer_seeds` at (γ, ω) = (1, 0.02),
   the point where the two are closest, and a sixth of that (at least 2) at the others, where the gap is several
   standard errors already (20-30 leidenalg runs there put every connmod engine 4-21 s.e. above).
   Each difference is printed with its standard error (independent runs: s.e. = sqrt(s.e.1² + s.e.2²)) and read as
   "above" or "below" when it is more than 2 s.e. from 0, else "level"; the target holds when no point is below,
   and is decided when every point is above. At (1, 0.02) the two engines' mean Q differ from leidenalg's by less
   than a tenth of the run-to-run spread (s.d. ~0.0025), so no affordable number of leidenalg runs decides "above"
-  for Louvain there: 100 leidenalg runs (~7 min) bound the difference to about ±0.0005, `--peer-seeds 20` (the
+  for Louvain there: 100 leidenalg runs (~7 min) bound the difference to about ±0.0005, `--peer_seeds 20` (the
   default, ~30 s of leidenalg) to about ±0.0012, enough to catch an engine that falls behind.
 
 Then the time of one 250-run multilayer consensus (target <= 10 s on 2 cores). A summary of the targets closes
@@ -161,7 +161,7 @@ def main(seeds=40, q_seeds=100, peer_seeds=20, points=((1.0, 0.02), (1.0, 0.1), 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--seeds', type=int, default=40, help='connmod runs per (γ, ω)')
-    ap.add_argument('--q-seeds', type=int, default=100, help='connmod runs per engine and (γ, ω) for the Q comparison')
-    ap.add_argument('--peer-seeds', type=int, default=20, help='leidenalg runs at (1, 0.02); a sixth of that elsewhere')
+    ap.add_argument('--q_seeds', type=int, default=100, help='connmod runs per engine and (γ, ω) for the Q comparison')
+    ap.add_argument('--peer_seeds', type=int, default=20, help='leidenalg runs at (1, 0.02); a sixth of that elsewhere')
     a = ap.parse_args()
     main(a.seeds, a.q_seeds, a.peer_seeds)

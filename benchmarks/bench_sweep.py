@@ -1,7 +1,7 @@
 """Benchmark: the full Hansen sweep (7 modes × 60 γ × 250 Louvain runs, z-Rand of every pair) with connmod,
 against the peer's cost estimated from its measured time per consensus call.
 
-    python benchmarks/bench_sweep.py [--n_jobs 2] [--repeats 250] [--gammas 60] [--peer-seconds 22.4] [--algorithm leiden]
+    python benchmarks/bench_sweep.py [--n_jobs 2] [--repeats 250] [--gammas 60] [--peer_seconds 22.4] [--algorithm leiden]
 
 Also checks that time grows linearly in the number of γ values and in repeats, and that the parent's
 memory does not grow with the number of tasks beyond the results it returns. `--algorithm leiden` runs the same
@@ -22,10 +22,10 @@ def main():
     ap.add_argument('--n_jobs', type=int, default=os.cpu_count())
     ap.add_argument('--repeats', type=int, default=250)
     ap.add_argument('--gammas', type=int, default=60, help='how many of the 60 published γ values')
-    ap.add_argument('--peer-seconds', type=float, default=22.4,
+    ap.add_argument('--peer_seconds', type=float, default=22.4,
                     help='netneurotools 0.3.0 consensus_modularity, seconds per call (22.4 s measured by bench_consensus.py on '
                          'gc on the 2-core CI machine class, 2026-11-25; 127 s has been reported on other machines)')
-    ap.add_argument('--skip-scaling', action='store_true')
+    ap.add_argument('--skip_scaling', action='store_true')
     ap.add_argument('--algorithm', default='louvain', choices=['louvain', 'leiden'])
     a = ap.parse_args()
     modes = {k: fisher_z(W) for k, W in load_modes().items()}

@@ -9,18 +9,19 @@ import numpy as np
 from numba import njit
 
 # %% auto #0
-__all__ = ['check_connectivity', 'check_number', 'check_count', 'check_choice', 'check_seed', 'check_labels', 'derive_seed']
+__all__ = ['check_connectivity', 'check_number', 'check_count', 'check_choice', 'check_seed', 'check_labels', 'check_flag',
+           'check_n_jobs', 'derive_seed']
 
 # %% ../nbs/00_checks.ipynb #61bcfaf8
 @njit(cache=True)
-def _offdiag_stats(A):
-    "(all off-diagonal entries finite?, max |A_ij - A_ji|, max |A_ij|) over i ≠ j, in one pass of 32 × 32 tiles."
-    n = A.shape[0]; finite = True; dev = 0.0; scale = 0.0; T = 32
+def _offdiag_stats(W):
+    "(all off-diagonal entries finite?, max |W_ij - W_ji|, max |W_ij|) over i ≠ j, in one pass of 32 × 32 tiles."
+    n = W.shape[0]; finite = True; dev = 0.0; scale = 0.0; T = 32
     for i0 in range(0, n, T):                 # tile (i0, j0) and its mirror stay in cache while both are read
         for j0 in range(i0, n, T):
             for i in range(i0, min(i0 + T, n)):
                 for j in range(max(j0, i + 1), min(j0 + T, n)):
-                    a, b = A[i, j], A[j, i]
+                    a, b = W[i, j], W[j, i]
                     if not (np.isfinite(a) and np.isfinite(b)): finite = False
                     dev = max(dev, abs(a - b)); scale = max(scale, abs(a), abs(b))
     return finite, dev, scale
@@ -111,6 +112,26 @@ def check_labels(
         raise ValueError(f"{name} has missing labels (None, NaN or inf)")
     if x.dtype.kind not in 'iubfcUSO': raise ValueError(f"{name} must hold labels (ints or strings), got dtype {x.dtype}")
     return x
+
+# %% ../nbs/00_checks.ipynb #ab9a2801
+def check_flag(
+    x,                    # the value to check
+    name:str,             # the argument's name, for the message
+)->bool:
+    "`x` if it is `True` or `False` (numpy booleans too); else a `ValueError` naming `name`."
+    if not isinstance(x, (bool, np.bool_)): raise ValueError(f"{name} must be True or False, got {x!r}")
+    return bool(x)
+
+def check_n_jobs(
+    x,                    # the value to check
+    name:str='n_jobs',    # the argument's name, for the message
+)->int:
+    "`x` as an int ≥ 1, or −1 for every core (joblib's convention); else a `TypeError`/`ValueError` naming `name`."
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be an integer >= 1, or -1 for every core, got {x!r} ({type(x).__name__})")
+    if not np.isfinite(float(x)) or int(x) != x or not (x >= 1 or x == -1):
+        raise ValueError(f"{name} must be an integer >= 1, or -1 for every core, got {x!r}")
+    return int(x)
 
 # %% ../nbs/00_checks.ipynb #9ba3f3fc
 def _seed_key(k)->int:

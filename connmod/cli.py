@@ -7,27 +7,27 @@ __all__ = ['one_line_errors', 'version_line', 'modes_summary', 'fetch', 'parse_g
            'report_cmd', 'ltmr_cmd']
 
 # %% ../nbs/90_cli.ipynb #cd264b82
-import functools, importlib.util, json, os, sys
+import functools, json, os, sys
 from pathlib import Path
 from fastcore.script import call_parse, Param
 import numpy as np
 import connmod
 from .modes.datasets import MODES, GAMMAS, REPRESENTATIVE_GAMMA_COLUMNS, fetch_hansen_manynetworks, load_modes, load_published_communities
 from .matrices import fisher_z
+from .io import optional_import
 
 # %% ../nbs/90_cli.ipynb #e5f6a7b8
 def one_line_errors(
     prog:str,              # the console script's name, e.g. 'connmod-sweep'
 ):
-    "Decorator: run as the console script `prog`, a bad input (`ValueError`, `TypeError`, `FileNotFoundError`, `ConnectionError`), a missing extra (`ModuleNotFoundError`) or a failed report ends it with one line on stderr and exit status 2."
+    "Decorator: run as the console script `prog`, a bad input (`ValueError`, `TypeError`, `FileNotFoundError`, `ConnectionError`), a missing extra (`ImportError`) or a failed report ends it with one line on stderr and exit status 2."
     def deco(f):
         @functools.wraps(f)
         def run(*args, **kwargs):
             try: return f(*args, **kwargs)
             except Exception as e:
-                reports = sys.modules.get('connmod.report.run')  # a failed report comes from it, so it is loaded then; no import here
-                mistake = isinstance(e, (ValueError, TypeError, FileNotFoundError, ModuleNotFoundError, ConnectionError)) or (
-                    reports is not None and isinstance(e, reports.ReportFailed))
+                from connmod.report.run import ReportFailed  # here, not at the top: connmod-fetch and connmod-sweep never load the reports
+                mistake = isinstance(e, (ValueError, TypeError, FileNotFoundError, ImportError, ConnectionError, ReportFailed))
                 if not mistake or Path(sys.argv[0]).name != prog or '--debug' in sys.argv[1:] or os.environ.get('CONNMOD_DEBUG'): raise
                 print(f"{prog}: error: {' '.join(str(e).split())}", file=sys.stderr)
                 sys.exit(2)
@@ -44,10 +44,10 @@ def modes_summary(data_dir=None)->str:
     "A plain-text table of the seven Hansen modes and their published partitions."
     modes, published = load_modes(data_dir), load_published_communities(data_dir)
     rows = [f"{'mode':4} {'name':34} {'n':>4} {'mean r':>7} {'sd r':>6} {'gamma':>5} {'k':>3}"]
-    for k, A in modes.items():
-        off = A[np.triu_indices_from(A, 1)]
+    for k, W in modes.items():
+        off = W[np.triu_indices_from(W, 1)]
         col = REPRESENTATIVE_GAMMA_COLUMNS[k]
-        rows.append(f"{k:4} {MODES[k]:34} {len(A):4d} {off.mean():7.3f} {off.std():6.3f} "
+        rows.append(f"{k:4} {MODES[k]:34} {len(W):4d} {off.mean():7.3f} {off.std():6.3f} "
                     f"{GAMMAS[col]:5.1f} {len(np.unique(published[k][:, col])):3d}")
     return '\n'.join(rows)
 
@@ -169,8 +169,7 @@ def report_cmd(argv=None):
         top.error(f"name a report first: connmod-report NAME --out_dir DIR ...\n{_report_list()}")
     if argv[0] not in REPORTS:
         report_parser().error(f"argument NAME: invalid choice: {argv[0]!r} (choose from {', '.join(map(repr, REPORTS))})")
-    if importlib.util.find_spec('papermill') is None:
-        raise ModuleNotFoundError("connmod-report runs notebooks with papermill, which comes with the reports extra: pip install 'connmod[reports]'")
+    optional_import('papermill', extra='reports')   # a missing extra is one line, before any parsing of parameters
     name, a = argv[0], vars(report_parser(argv[0]).parse_args(argv[1:]))
     out_dir, quick, quiet = a.pop('out_dir'), a.pop('quick'), a.pop('quiet'); a.pop('debug')
     params = {} if quick else full_params(name)

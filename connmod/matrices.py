@@ -52,9 +52,9 @@ def _read_text(path:Path):
     if len(widths) > 1:
         bad = next(i for i, r in enumerate(rows) if len(r) != len(rows[0]))
         raise ValueError(f"{path}: ragged table, row {bad + 1} of the numbers has {len(rows[bad])} values, row 1 has {len(rows[0])}")
-    try: A = np.array([[float(c) for c in r] for r in rows])
+    try: W = np.array([[float(c) for c in r] for r in rows])
     except ValueError as e: raise ValueError(f"{path}: a value is not a number ({e})") from None
-    return A, names
+    return W, names
 
 # %% ../nbs/02_matrices.ipynb #e90e0a02
 def _pick(path:Path, arrays:dict, variable):

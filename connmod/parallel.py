@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
-from .checks import check_choice
+from .checks import check_choice, check_n_jobs
 
 # %% auto #0
 __all__ = ['BACKENDS', 'parallel_imap', 'parallel_map']
@@ -63,7 +63,7 @@ def parallel_imap(
 ):                             # iterator of (task index, result), in the order the tasks finish
     "`(i, fn(*tasks[i]))` for every task, yielded as each finishes, in `n_jobs` loky processes or on a Dask cluster."
     _check_backend(backend, scheduler)     # checked now, not when the first result is asked for
-    tasks = list(tasks)
+    n_jobs, tasks = check_n_jobs(n_jobs), list(tasks)
     if not tasks: return iter(())
     return _dask_imap(fn, tasks, scheduler) if backend == 'dask' else _local_imap(fn, tasks, n_jobs)
 

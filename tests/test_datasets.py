@@ -137,5 +137,5 @@ def test_local_copy_with_missing_file(local_copy):
     (np.ones((2, 3, 3)), '2-D'),
 ])
 def test_bad_matrices(bad, msg):
-    with pytest.raises(ValueError, match=msg): check_connectivity(bad, name='C')
+    with pytest.raises(ValueError, match=msg): check_connectivity(bad, name='W')
     with pytest.raises(ValueError, match=msg): fisher_z(bad)

@@ -2,7 +2,7 @@
 import os
 import numpy as np
 import pytest
-from connmod.engine.louvain import louvain, louvain_runs, louvain_reference, modularity_matrix, modularity_q, modularity_matrix_reference, best_single_move, relabel, seed_states, louvain_nb, move_tolerance
+from connmod.engine.louvain import louvain, louvain_runs, louvain_reference, modularity_matrix, modularity_q, modularity_matrix_reference, best_single_move, relabel, seed_states, louvain_nb, move_tolerance, leiden_nb, leiden_theta
 from connmod.fixtures import planted_partition
 from connmod.engine.consensus import consensus_modularity, ari, nmi, null_threshold
 
@@ -68,6 +68,21 @@ def test_kernel_matches_reference(B):
         m, q = louvain_nb(Bm, s, tol, np.empty(Bm.size))
         np.testing.assert_array_equal(m, louvain_reference(Bm, s, tol))
         assert q == pytest.approx(modularity_q(W, m, 1.3, B), rel=1e-12, abs=1e-14)
+
+
+@pytest.mark.parametrize('B', NULLS)
+def test_lone_call_is_the_plain_path(B):
+    "`louvain` takes the tolerance and θ from building B, and the scale of W from its strengths: the same runs as B, then the kernel."
+    X = np.random.default_rng(3).normal(size=(60, 60)); X = X + X.T; np.fill_diagonal(X, 0)   # no structure: the draws matter
+    X = {'modularity': np.abs(X), 'potts': (X > 0.5) * 1.0}.get(B, X)
+    for scale in (1.0, 1e-19, 2.0**-70, 2.0**70):      # ordinary, light (careful path), and rescaled by a power of two
+        W = X * (1.0 if B == 'potts' else scale)
+        Bm = modularity_matrix(W, 1.3, B); tol, theta = move_tolerance(Bm), leiden_theta(Bm)
+        for s in range(3):
+            state = seed_states(s)[0]
+            np.testing.assert_array_equal(louvain(W, 1.3, B, seed=s)[0], louvain_nb(Bm, state, tol, np.empty(Bm.size))[0] + 1)
+            np.testing.assert_array_equal(louvain(W, 1.3, B, seed=s, algorithm='leiden')[0],
+                                          leiden_nb(Bm, state, tol, theta, np.empty(Bm.size))[0] + 1)
 
 
 @pytest.mark.parametrize('B', NULLS)
@@ -156,14 +171,14 @@ def test_compile_notice_only_without_a_cached_copy(tmp_path, capsys, monkeypatch
     L.first_seen_nb(np.array([0, 1]))                       # compiles (or loads) first_seen_nb
     (tmp_path/'kern_mod.py').write_text("from numba import njit\n@njit(cache=True)\ndef f(x): return x + 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(L, '_announced', set())
+    monkeypatch.setattr(L, 'announced', set())
     mod = importlib.import_module('kern_mod')
     L.compile_notice({mod.f: 3, L.first_seen_nb: 7})     # first_seen_nb is loaded already: it does not count
     assert capsys.readouterr().err == "compiling connmod's kernels once, ~3 s (numba caches them for later runs)\n"
     L.compile_notice({mod.f: 3})                          # said once
     assert capsys.readouterr().err == ''
     assert mod.f(1) == 2                                   # compiled, and saved in the cache
-    monkeypatch.setattr(L, '_announced', set())
+    monkeypatch.setattr(L, 'announced', set())
     del sys.modules['kern_mod']; mod = importlib.import_module('kern_mod')   # a fresh dispatcher, as in a new process
     L.compile_notice({mod.f: 3})
     assert capsys.readouterr().err == '' and mod.f(2) == 3

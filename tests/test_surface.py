@@ -1,6 +1,6 @@
 """Surfaces: the seven Hansen partitions rendered on fsLR-32k (checked by colour), and the fsaverage download path
 end to end against archives built here and served from 127.0.0.1. (Bad-input checks of the surface functions live
-inline in nbs/24_surface.ipynb, below each function.)"""
+inline in nbs/21_surface.ipynb, below each function.)"""
 import hashlib, io, tarfile
 import numpy as np
 import nibabel as nib

@@ -12,7 +12,7 @@ from numba import njit, prange
 from ..checks import check_connectivity, check_number, check_count, check_seed, check_labels
 
 # %% auto #0
-__all__ = ['NULL_MODELS', 'ALGORITHMS', 'LEIDEN_THETA', 'modularity_matrix_reference', 'modularity_matrix_nb',
+__all__ = ['NULL_MODELS', 'ALGORITHMS', 'LEIDEN_THETA', 'announced', 'modularity_matrix_reference', 'modularity_matrix_nb',
            'modularity_matrix', 'relabel', 'modularity_q', 'shuffle_nb', 'uniform_nb', 'seed_states',
            'aggregate_reference', 'louvain_reference', 'first_seen_nb', 'aggregate_nb', 'louvain_nb', 'move_tolerance',
            'leiden_theta', 'refine_weight_reference', 'refine_reference', 'leiden_reference', 'refine_weight_nb',
@@ -39,24 +39,28 @@ def modularity_matrix_reference(W, gamma, B):
     return (Bp / sp if B == 'negative_asym' and sp > 0 else Bp / (sp + sn)) - Bn / (sp + sn)
 
 @njit(cache=True)
-def modularity_matrix_nb(W, gamma, model, out, checked):
-    "Compiled `modularity_matrix_reference` into `out`; False (and `out` unfinished) if `W` fails the quick checks."
+def modularity_matrix_nb(W, gamma, model, out, checked, stats):
+    """Compiled `modularity_matrix_reference` into `out`; False (and `out` unfinished) if `W` fails the quick checks.
+    Also writes the largest |B_ij| into `stats[0]` and, if `stats` has a second entry, Σ |B_ij| (as `_abs_sum` adds it)."""
     n = W.shape[0]; T = 32; s = 0.0
+    kp = np.zeros(n); kn = np.zeros(n)
     for i in range(n): out[i, i] = W[i, i]; s += 0.0 * W[i, i]   # NaN if a diagonal entry is NaN or inf
     for i0 in range(0, n, T):                  # out = (W + Wᵀ) / 2, tile by tile, adding up |W - Wᵀ| on the way
+        i1 = min(i0 + T, n)
         for j0 in range(i0, n, T):
-            for i in range(i0, min(i0 + T, n)):
+            for i in range(i0, i1):
                 for j in range(max(j0, i + 1), min(j0 + T, n)):
                     a = W[i, j]; b = W[j, i]
                     s += abs(a - b)
                     w = (a + b) / 2
                     out[i, j] = w; out[j, i] = w
-    if not (checked or s <= 1e-8): return False   # not finite, or not plainly symmetric: the careful checks decide
-    kp = np.zeros(n); kn = np.zeros(n)
-    for i in range(n):                         # strengths, split by sign, as column sums: the loop over j vectorises
-        for j in range(n): kp[j] += max(out[i, j], 0.0); kn[j] += max(-out[i, j], 0.0)
+        for i in range(i0, i1):                # rows i0..i1 are finished (and in cache): strengths, split by sign,
+            for j in range(n):                 # as column sums over the rows in order; the loop over j vectorises
+                kp[j] += max(out[i, j], 0.0); kn[j] += max(-out[i, j], 0.0)
     sp, sn = kp.sum(), kn.sum()
-    if not checked and (sp + sn == 0 or model < 2 and sn > 0): return False
+    if not checked:                            # not finite, not plainly symmetric, of no or negative weight, or of a
+        if not s <= 1e-8 or sp + sn == 0 or model < 2 and sn > 0: return False   # scale that `_rescaled` would change:
+        if model != 1 and not (2.0**-63 * n * n <= sp + sn <= 2.0**63 - s): return False   # the careful path decides
     if model == 0: cp, cn, dp, dn = gamma / sp, 0.0, 1 / sp, 0.0
     elif model == 1: cp, cn, dp, dn = 0.0, 0.0, 1 / sp, 0.0
     else:
@@ -64,11 +68,22 @@ def modularity_matrix_nb(W, gamma, model, out, checked):
         cn = gamma / sn if sn > 0 else 0.0
         dp = 1 / sp if model == 3 and sp > 0 else 1 / (sp + sn)
         dn = 1 / (sp + sn)
+    hi = np.full(n, -np.inf); lo = np.full(n, np.inf); c = np.zeros(n if stats.size > 1 else 0)
     for i in range(n):
+        ki = kp[i]; li = kn[i]
         for j in range(n):
             w = out[i, j]
-            if model == 1: out[i, j] = (w - gamma * (1 - w)) * dp
-            else: out[i, j] = (max(w, 0.0) - cp * (kp[i] * kp[j])) * dp - (max(-w, 0.0) - cn * (kn[i] * kn[j])) * dn
+            if model == 1: x = (w - gamma * (1 - w)) * dp
+            else: x = (max(w, 0.0) - cp * (ki * kp[j])) * dp - (max(-w, 0.0) - cn * (li * kn[j])) * dn
+            out[i, j] = x
+            hi[j] = hi[j] if hi[j] >= x else x; lo[j] = lo[j] if lo[j] <= x else x   # column-wise: vectorises
+        if c.size:
+            for j in range(n): c[j] += abs(out[i, j])
+    stats[0] = max(hi.max(), -lo.min())
+    if c.size:
+        t = 0.0
+        for j in range(n): t += c[j]
+        stats[1] = t
     return True
 
 def _careful_checks(W, B):
@@ -92,6 +107,10 @@ def modularity_matrix(
     out=None,             # optional C-contiguous float64 n × n array to write the result into
 )->np.ndarray:            # symmetric n × n modularity matrix (`out`, if given)
     "The modularity matrix of `W` under null model `B` at resolution `gamma` (Rubinov & Sporns 2011)."
+    return _modularity_matrix(W, gamma, B, out, np.empty(1))
+
+def _modularity_matrix(W, gamma, B, out, stats):
+    "`modularity_matrix`, also writing into `stats` what `modularity_matrix_nb` does (for any `B`)."
     named = isinstance(B, str)
     if not named and np.ndim(B) != 2:
         raise ValueError(f"B must be one of {NULL_MODELS} or an n × n modularity matrix, got {B!r}")
@@ -111,12 +130,15 @@ def modularity_matrix(
         if Bm.shape != W.shape: raise ValueError(f"a B matrix must have the shape of W {W.shape}, got {Bm.shape}")
         if not np.isfinite(Bm).all(): raise ValueError("B matrix has non-finite values")
         np.add(Bm, Bm.T, out=out); out /= 2
+        stats[0] = max(float(out.max()), -float(out.min()))
+        if stats.size > 1: stats[1] = _abs_sum(out)
         return out
     model = NULL_MODELS.index(B)
-    if B != 'potts': W = _rescaled(W)
-    if not modularity_matrix_nb(W, gamma, model, out, False):
-        _careful_checks(W, B)                  # raises if W is bad; else W was symmetric only within tolerance
-        modularity_matrix_nb(W, gamma, model, out, True)
+    if not modularity_matrix_nb(W, gamma, model, out, False, stats):   # a valid W of ordinary scale: done, in one go
+        if B != 'potts': W = _rescaled(W)
+        if not modularity_matrix_nb(W, gamma, model, out, False, stats):
+            _careful_checks(W, B)              # raises if W is bad; else W was symmetric only within tolerance
+            modularity_matrix_nb(W, gamma, model, out, True, stats)
     if B == 'potts' and not np.isin(W, (0, 1)).all(): raise ValueError("B='potts' needs a binary (0/1) W")
     return out
 
@@ -619,17 +641,21 @@ def _scratch(size:int)->np.ndarray:
         if size <= 2**24: _thread.buf = buf
     return buf[:size]
 
-_announced = set()
+announced = set()   # the kernels `compile_notice` has announced in this process (once each)
 
 def compile_notice(costs:dict):
     "One line on stderr before kernels with no cached copy get compiled; `costs`: kernel → its compile time in s."
-    try: missing = [k for k in costs if k not in _announced and not k.signatures   # not compiled (or loaded) yet ...
+    try: missing = [k for k in costs if k not in announced and not k.signatures   # not compiled (or loaded) yet ...
                     and not k._cache._cache_file._load_index()]                    # ... and not in numba's cache
     except Exception: return     # numba's internals changed: rather say nothing than guess
     if missing:
-        _announced.update(missing)
+        announced.update(missing)
         print(f"compiling connmod's kernels once, ~{round(sum(costs[k] for k in missing))} s "
               "(numba caches them for later runs)", file=sys.stderr)
+
+def _tol_theta(Bm, stats, leiden):
+    "`move_tolerance(Bm)` and `leiden_theta(Bm)` (0 unless `leiden`) from the `stats` that building `Bm` wrote: no pass over `Bm`."
+    return 1e-10 * stats[0], LEIDEN_THETA * ((stats[1] / Bm.size) or 1.0) if leiden else 0.0
 
 def check_algorithm(algorithm)->str:
     "`algorithm` if it is one of `ALGORITHMS`; else a `ValueError` naming the allowed values."
@@ -651,9 +677,11 @@ def louvain(
     shape = np.shape(W)
     n = shape[0] if len(shape) == 2 and shape[0] == shape[1] else 0   # else `modularity_matrix` says what is wrong
     buf = _scratch(2 * n * n)                                           # B, then the kernel's work buffer
-    Bm = modularity_matrix(W, gamma, B, out=buf[:n * n].reshape(n, n) if n else None)
-    if leiden: m, q = leiden_nb(Bm, state, move_tolerance(Bm), leiden_theta(Bm), buf[n * n:])
-    else: m, q = louvain_nb(Bm, state, move_tolerance(Bm), buf[n * n:])
+    stats = np.empty(1 + leiden)
+    Bm = _modularity_matrix(W, gamma, B, buf[:n * n].reshape(n, n) if n else None, stats)
+    tol, theta = _tol_theta(Bm, stats, leiden)
+    if leiden: m, q = leiden_nb(Bm, state, tol, theta, buf[n * n:])
+    else: m, q = louvain_nb(Bm, state, tol, buf[n * n:])
     return m + 1, q   # m is already numbered by first appearance
 
 def louvain_runs(
@@ -669,9 +697,10 @@ def louvain_runs(
     repeats = check_count(repeats, 'repeats')
     compile_notice({modularity_matrix_nb: 1, louvain_nb: 2.5, leiden_nb: 2.5, runs_nb: 5})
     states = seed_states(seed, repeats)
-    Bm = modularity_matrix(W, gamma, B)
-    M, q = runs_nb(Bm, states, move_tolerance(Bm), numba.get_num_threads(), leiden,
-                    leiden_theta(Bm) if leiden else 0.0)
+    stats = np.empty(1 + leiden)
+    Bm = _modularity_matrix(W, gamma, B, None, stats)
+    tol, theta = _tol_theta(Bm, stats, leiden)
+    M, q = runs_nb(Bm, states, tol, numba.get_num_threads(), leiden, theta)
     return M.T + 1, q
 
 # %% ../../nbs/10_louvain.ipynb #33edeb88

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import numba
 from numba import njit, prange
-from ..checks import check_connectivity, check_count, check_seed
+from ..checks import check_connectivity, check_count, check_number, check_seed
 from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, refine_reference, refine_nb, shuffle_nb, uniform_nb, refine_weight_reference, refine_weight_nb, first_seen_nb, aggregate_reference, aggregate_nb
 from .consensus import agreement_matrix, null_threshold, consensus_partition
 
@@ -32,12 +32,8 @@ def check_layers(layers, name:str='layers')->list:
     return mats
 
 def check_omega(omega)->float:
-    "`omega` as a float; `ValueError` unless it is a finite number ≥ 0."
-    if isinstance(omega, bool): raise ValueError(f"omega must be a finite number >= 0, got {omega!r}")
-    try: w = float(omega)
-    except (TypeError, ValueError): raise ValueError(f"omega must be a finite number >= 0, got {omega!r}") from None
-    if not np.isfinite(w) or w < 0: raise ValueError(f"omega must be a finite number >= 0, got {omega!r}")
-    return w
+    "`omega` as a float; a `TypeError`/`ValueError` naming it unless it is a finite number ≥ 0."
+    return check_number(omega, 'omega', 0)
 
 def supra_modularity(
     layers,               # L ≥ 2 symmetric n × n matrices (sequence, dict or L × n × n array), one per layer
@@ -576,7 +572,7 @@ def multilayer_consensus(
     algorithm:str='louvain', # engine of the multilayer runs: 'louvain' or 'leiden'
 )->tuple:                 # (L × n consensus labels from 1, Q of each run, L × n × repeats run labels)
     "Consensus multilayer partition of `repeats` runs (Bassett et al. 2013; Lancichinetti & Fortunato 2012)."
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed)
     runs, q = multilayer_runs(layers, gamma, omega, B, repeats, rng, algorithm)
     L, n, R = runs.shape
     flat = runs.reshape(L * n, R)

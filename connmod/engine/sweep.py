@@ -10,7 +10,7 @@ import numpy as np
 import numba
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
-from ..checks import check_connectivity, check_count, check_choice, derive_seed
+from ..checks import check_connectivity, check_count, check_choice, check_n_jobs, derive_seed
 from ..io import atomic_write
 from ..parallel import parallel_imap, BACKENDS
 from .louvain import check_algorithm, NULL_MODELS
@@ -182,7 +182,7 @@ def sweep(
     gammas = check_gammas(gammas)
     check_algorithm(algorithm)
     B, backend = check_choice(B, 'B', NULL_MODELS), check_choice(backend, 'backend', BACKENDS)
-    repeats, n_jobs, seed = check_count(repeats, 'repeats', 1), check_count(n_jobs, 'n_jobs', 1), _check_seed(seed)
+    repeats, n_jobs, seed = check_count(repeats, 'repeats', 1), check_n_jobs(n_jobs), _check_seed(seed)
     if backend == 'dask' and scheduler is None: raise ValueError("backend='dask' needs scheduler= (an address or a Client)")
     if inputs is not None and not isinstance(inputs, dict): raise ValueError(f"inputs must be a dict or None, got {type(inputs).__name__}")
     out_dir, args = _check_out_dir(out_dir), (B, repeats, seed)

@@ -43,7 +43,7 @@ def cell_partitions(
     offset:float=0.5,          # ε of 'offset' / 'epsilon'
     offset_scale:str='absolute',  # ε = offset or offset · max W (see `connmod.ltmr.spectral`)
 )->tuple:                      # (m per rule (R,), labels per rule (R, n))
-    "Graph of `method` at `density`, `m` by each rule, and the normalized-cut labels (one eigen-decomposition)."
+    "Graph of `method` at `density`, `m` by each rule, and the normalised-cut labels (one eigen-decomposition)."
     G = np.maximum(method_graph(W, density, method, self_loops), 0)
     ms = np.array([estimate_m(G, r, N, seed) for r in m_rules])
     uniq = sorted(set(ms.tolist()))

@@ -5,7 +5,7 @@
 # %% ../../nbs/33_synthetic.ipynb #9f38f670
 from __future__ import annotations
 import numpy as np
-from ..checks import check_seed, check_count, check_choice
+from ..checks import check_seed, check_count, check_choice, check_flag
 
 # %% auto #0
 __all__ = ['ESTIMATES', 'WITHIN', 'FIT_SIZES', 'check_range', 'sample_estimate', 'make_synthetic']
@@ -70,7 +70,7 @@ def make_synthetic(
 )->dict:                          # W, labels, N, sizes, r, snr_db, noise_var, q, z, biased, rho, Sigma, sd, estimate
     "One synthetic configuration of Wang et al. (2016): estimated matrix, true labels and every drawn parameter."
     check_choice(within, 'within', WITHIN); check_choice(fit_sizes, 'fit_sizes', FIT_SIZES); check_choice(estimate, 'estimate', ESTIMATES)
-    if not isinstance(negative_to_zero, (bool, np.bool_)): raise ValueError(f"negative_to_zero must be True or False, got {negative_to_zero!r}")
+    check_flag(negative_to_zero, 'negative_to_zero')
     n, n_samples, min_size = check_count(n, 'n'), check_count(n_samples, 'n_samples', 3), check_count(min_size, 'min_size')
     n_subnetworks, size_jitter = check_range(n_subnetworks, 'n_subnetworks', True, 1), check_range(size_jitter, 'size_jitter', True)
     snr_db, rho = check_range(snr_db, 'snr_db'), check_range(rho, 'rho', lo=0, hi=1)

@@ -5,7 +5,7 @@
 # %% ../../nbs/25_multilayer_modes.ipynb #c25a0003
 from __future__ import annotations
 import numpy as np
-from ..checks import check_count, check_labels
+from ..checks import check_count, check_labels, check_seed, derive_seed
 from ..engine.consensus import ari
 from ..engine.multilayer import check_layers, multilayer_runs, multilayer_consensus
 
@@ -96,7 +96,7 @@ def consistency_null(
         raise ValueError(f"perms must be n_null × n × (L - 1) = ? × {n} × {L - 1} (spins in columns, as `spin_permutations` "
                          f"returns them), got shape {perms.shape}")
     runs = check_count(runs, 'runs')
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed)
     def stat(ls):
         R, _ = multilayer_runs(ls, gamma, omega, B, runs, rng)
         return np.mean([cross_modal_consistency(R[:, :, r]) for r in range(runs)], axis=0)
@@ -122,20 +122,20 @@ def multilayer_grid(
     omegas,               # increasing couplings ω ≥ 0
     B:str='negative_asym',# null model of every layer
     repeats:int=250,      # runs per consensus
-    seed=None,            # master seed
+    seed=None,            # master seed, an int ≥ 0 (None: fresh entropy); cell (γ, ω) uses `derive_seed(seed, γ, ω)`
 )->dict:                  # arrays over (γ, ω): labels, k, q, consistency, agreement, departures; merge ω per γ
     "Multilayer consensus at every (γ, ω) of a grid, with the cross-modal outputs."
     gammas, omegas = check_grid(gammas, 'gammas', True), check_grid(omegas, 'omegas', False)
     mats = check_layers(layers); L, n = len(mats), len(mats[0])
     repeats = check_count(repeats, 'repeats')
-    seeds = np.random.default_rng(seed).integers(0, 2**63, size=(len(gammas), len(omegas)))
+    seed = np.random.SeedSequence().entropy if seed is None else check_count(seed, 'seed', 0)
     G, O = len(gammas), len(omegas)   # grid shape: γ × ω
     out = dict(gammas=gammas, omegas=omegas, labels=np.zeros((G, O, L, n), int), q=np.zeros((G, O)),
                k=np.zeros((G, O), int), k_layer=np.zeros((G, O, L), int), consistency=np.zeros((G, O, n)),
                agreement=np.zeros((G, O, L)), departures=np.zeros((G, O, L, n), bool))
     for a, gamma in enumerate(gammas):
         for b, omega in enumerate(omegas):
-            cons, q, _ = multilayer_consensus(mats, gamma, omega, B, repeats, seed=seeds[a, b])
+            cons, q, _ = multilayer_consensus(mats, gamma, omega, B, repeats, seed=derive_seed(seed, gamma, omega))
             out['labels'][a, b] = cons; out['q'][a, b] = q.mean()
             out['k'][a, b] = len(np.unique(cons)); out['k_layer'][a, b] = [len(np.unique(x)) for x in cons]
             out['consistency'][a, b] = cross_modal_consistency(cons)

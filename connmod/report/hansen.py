@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np
 from pathlib import Path
-from ..checks import check_choice, check_count
+from ..checks import check_choice, check_count, check_flag, check_n_jobs
 from ..matrices import TRANSFORMS
 from ..engine.louvain import ALGORITHMS
 from ..engine.sweep import check_gammas
@@ -53,7 +53,7 @@ def check_hansen_params(
             raise ValueError(f"parcellation: {parc.name} has {parc.n_parcels} parcels but the matrices are {n} × {n}")
         rep = {} if representative is None else representative
     grid = check_gammas(GAMMAS if gammas is None else gammas)
-    if not isinstance(recompute, bool): raise ValueError(f"recompute must be True or False, got {recompute!r}")
+    check_flag(recompute, 'recompute')
     if matrices is None and not recompute and not np.array_equal(grid, GAMMAS):
         raise ValueError("a custom γ grid needs recompute=True (the published partitions are on 0.1 ... 6.0)")
     if not isinstance(rep, dict): raise ValueError("representative must be a dict mode → γ column index")
@@ -63,6 +63,7 @@ def check_hansen_params(
         c = rep.get(m)
         if not isinstance(c, (int, np.integer)) or not 0 <= c < len(grid):
             raise ValueError(f"representative γ column of {m} is {c!r}; it must be an index in 0..{len(grid) - 1}")
-    for name, v, lo in (('repeats', repeats, 1), ('n_jobs', n_jobs, 1), ('n_spins', n_spins, 1), ('seed', seed, 0)): check_count(v, name, lo)
-    if not isinstance(surfaces, bool): raise ValueError(f"surfaces must be True or False, got {surfaces!r}")
+    for name, v, lo in (('repeats', repeats, 1), ('n_spins', n_spins, 1), ('seed', seed, 0)): check_count(v, name, lo)
+    check_n_jobs(n_jobs)
+    check_flag(surfaces, 'surfaces')
     return names, grid, {m: rep[m] for m in names if m in rep}

@@ -5,7 +5,7 @@
 # %% ../../nbs/81_report_ltmr.ipynb #b1a00002
 from __future__ import annotations
 import numpy as np
-from ..checks import check_choice, check_count, check_number
+from ..checks import check_choice, check_count, check_number, check_flag, check_n_jobs
 from ..ltmr.evaluate import METHODS, M_RULES, AVERAGES, UNITS
 from ..ltmr.spectral import REGULARISE, OFFSET_SCALES
 from ..ltmr.synthetic import ESTIMATES, WITHIN, check_range
@@ -50,7 +50,7 @@ def _densities(name, v):
 
 def _flag(name, v):
     "Check that `v` is None (not given) or a bool."
-    if v is not None and not isinstance(v, bool): raise ValueError(f"{name} must be True or False, got {v!r}")
+    if v is not None: check_flag(v, name)
 
 def _common(methods=None, m_rules=None, averages=None, unit=None, seed=None, n_jobs=None, regularise=None, offset=None,
             self_loops=None, surfaces=None, offset_scale=None, alpha=None, tol=None, scheduler=None):
@@ -62,7 +62,7 @@ def _common(methods=None, m_rules=None, averages=None, unit=None, seed=None, n_j
     if averages is not None: _names('averages', averages, AVERAGES)
     if unit is not None: check_choice(unit, 'unit', UNITS)
     if seed is not None: check_count(seed, 'seed', 0)
-    if n_jobs is not None and (isinstance(n_jobs, bool) or n_jobs != -1): check_count(n_jobs, 'n_jobs')   # or -1: every core
+    if n_jobs is not None: check_n_jobs(n_jobs)
     if regularise is not None: check_choice(regularise, 'regularise', REGULARISE)
     if offset is not None: check_number(offset, 'offset', 0, lo_open=True)
     if offset_scale is not None: check_choice(offset_scale, 'offset_scale', OFFSET_SCALES)

@@ -5,7 +5,7 @@
 # %% ../../nbs/82_report_multilayer.ipynb #6cfbffd2
 from __future__ import annotations
 import numpy as np
-from ..checks import check_count
+from ..checks import check_count, check_flag
 from ..modes.multilayer import check_grid
 
 # %% auto #0
@@ -32,7 +32,7 @@ def check_multilayer_params(
     g, w = check_grid(gammas, 'gammas', True), check_grid(omegas, 'omegas', False)
     for name, v, lo in (('repeats', repeats, 1), ('n_null', n_null, 1), ('null_runs', null_runs, 1), ('seed', seed, 0)):
         check_count(v, name, lo)
-    if not isinstance(surfaces, bool): raise ValueError(f"surfaces must be True or False, got {surfaces!r}")
+    check_flag(surfaces, 'surfaces')
     ga = _grid_member(g[len(g) // 2] if answer_gamma is None else answer_gamma, g, 'answer_gamma', 'gammas')
     wa = _grid_member(answer_omega, w, 'answer_omega', 'omegas')
     if wa <= 0: raise ValueError(f"answer_omega must be > 0 (at ω = 0 no module spans two modes), got {answer_omega!r}")

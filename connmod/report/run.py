@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast, base64, io, os, re, sys, tempfile, threading
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
-from ..io import atomic_folder, atomic_write, umask_mode
+from ..io import atomic_folder, atomic_write, umask_mode, optional_import
 from ..checks import check_choice
 from .hansen import check_hansen_params, HANSEN_FULL
 from .ltmr import (check_synthetic_params, check_real_params, check_sensitivity_params, check_extract_params,
@@ -63,7 +63,7 @@ def parse_value(s:str):
 # %% ../../nbs/85_report.ipynb #4283308d
 def report_parameters(name:str)->dict:
     "The parameters of report `name` with their default values (as source text)."
-    import papermill as pm
+    pm = optional_import('papermill', extra='reports')
     return {k: v['default'] for k, v in pm.inspect_notebook(str(report_notebook(name))).items()}
 
 def check_params(name:str, params:dict)->dict:
@@ -79,7 +79,7 @@ def report_options(
     name:str,              # report name, a key of `REPORTS`
 )->dict:                   # parameter → (default as source text, the comment beside it), in the notebook's order
     "The parameters of report `name` a user sets (all but `out_dir`), each with its default and one-line comment."
-    import papermill as pm
+    pm = optional_import('papermill', extra='reports')
     return {k: (v['default'], v['help']) for k, v in pm.inspect_notebook(str(report_notebook(name))).items() if k != 'out_dir'}
 
 def report_title(name:str)->str:
@@ -251,7 +251,7 @@ def run_report(
     kernel_name:str='python3', # Jupyter kernel (papermill's default; the report runs in this Python when ipykernel is installed here)
 )->Path:                   # the output folder: `report.ipynb`, `report.html`, `summary.json` and the figures
     "Run report `name` with papermill into `out_dir`, atomically; the outputs appear only if it succeeds."
-    import papermill as pm
+    pm = optional_import('papermill', extra='reports')
     params = check_params(name, absolute_paths(name, dict(params or {})))  # in the caller's folder, before the run moves elsewhere
     out = Path(out_dir).resolve()
     failed = out.with_name(out.name + '.failed')
