@@ -11,6 +11,9 @@ time / connmod's median time over the seeds, both timed in the same run, alterna
 connmod call starts with caches that bctpy's run has just used, as a lone call in a script would; its minimum is
 printed beside it; for information, the same calls back to back, column 'hot', show what a busy machine and cold
 caches add) --
+and, for scale, the floor of a lone call at gamma 1: its Python entry (checks, seeding, kernel dispatch, timed as a
+call on a 3-node W) and the least memory traffic of any dense-B Louvain (read W, write B, read B once), each timed
+right after a bctpy run, against bctpy's time / 40 --
 and mean Q over `--seeds` seeds vs bctpy (target: connmod >= bctpy - 0.5 %; the cases where connmod's mean is
 lower at all are counted too). Then the time of one consensus call (250 runs + all-pairs z-Rand; target <= 0.5 s) and, at
 the representative gamma of each mode, the consensus number of communities and ARI against the published
@@ -42,6 +45,45 @@ except Exception as e:  # not installed, or fails to import on this numpy
 def timed(f, *a, **k):
     t = time.perf_counter(); out = f(*a, **k)
     return out, time.perf_counter() - t
+
+
+@numba.njit(cache=True)
+def _floor_nb(W, out):
+    "The least any dense-B Louvain does with W: one read of W (its strengths), one write of B, one read of B (a sweep)."
+    n = W.shape[0]; k = np.zeros(n)
+    for i in range(n):
+        for j in range(n): k[j] += W[i, j]
+    s = k.sum(); t = 0.0
+    for i in range(n):
+        for j in range(n): out[i, j] = W[i, j] - k[i] * k[j] / s
+    for i in range(n):
+        for j in range(n): t += out[i, j]
+    return t
+
+
+def lone_call_floor(modes, seeds, gamma=1.0):
+    """What a lone call costs before any Louvain work, timed right after a bctpy run (as the lone calls above are):
+    the Python entry (a `louvain` call on a 3-node W: argument checks, seeding, kernel dispatch) plus `_floor_nb` on
+    the mode; against bctpy's time / 40, at `gamma`. Returns the median over the modes of floor / (bctpy / 40)."""
+    tiny = np.ones((3, 3)); out = np.empty((400, 400)); _floor_nb(tiny, np.empty((3, 3))); louvain(tiny, seed=0)
+    print(f"\n== the lone-call floor, gamma {gamma}: each part timed right after a bctpy run; median of {seeds} ==")
+    print(f"{'mode':4} {'bctpy/40':>9} {'entry':>7} {'W,B,B':>7} {'floor':>7} {'call':>7}   (ms)")
+    shares = []
+    for k, Z in modes.items():
+        t_b, t_entry, t_mem, t_call = [], [], [], []
+        for s in range(seeds):
+            t_b.append(timed(bct.community_louvain, Z, gamma=gamma, B='negative_asym', seed=s)[1])
+            t_entry.append(timed(louvain, tiny, seed=s)[1])
+            bct.community_louvain(Z, gamma=gamma, B='negative_asym', seed=s)
+            t_mem.append(timed(_floor_nb, Z, out)[1])
+            bct.community_louvain(Z, gamma=gamma, B='negative_asym', seed=s)
+            t_call.append(timed(louvain, Z, gamma, 'negative_asym', seed=s)[1])
+        budget, entry, mem, call = (1e3 * np.median(x) for x in (t_b, t_entry, t_mem, t_call))
+        budget /= 40; shares.append((entry + mem) / budget)
+        print(f"{k:4} {budget:9.3f} {entry:7.3f} {mem:7.3f} {entry + mem:7.3f} {call:7.3f}")
+    print(f"floor / (bctpy / 40): median {np.median(shares):.0%} over the modes: what is left of a 40x budget for "
+          f"symmetrising W and for Louvain's own sweeps is the rest\n")
+    return np.median(shares)
 
 
 def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
@@ -93,6 +135,8 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
     print(f"worst mean-Q difference connmod vs bctpy: {worst:+.2f} %; cases below -0.5 %: {n_below} of "
           f"{len(t_bct_all)}   [target >= -0.5 %]; cases with any lower mean: {n_lower}\n")
 
+    floor = lone_call_floor(modes, seeds)
+
     print(f"== consensus_modularity, B='negative_asym', repeats={repeats}, at the representative gamma ==")
     print(f"{'mode':4} {'gamma':>5} {'seconds':>8} {'k':>3} {'k pub':>5} {'ARI pub':>7}   k / ARI over seeds 1-4"
           f"   k / ARI with null_func=np.max (Bassett et al.), seed 0")
@@ -141,6 +185,8 @@ def main(seeds=50, gammas=(0.5, 1.0, 2.0, 4.0), repeats=250):
              (f"a lone `louvain` call, which also checks W and builds B: median over the {len(tb)} cases "
               f"{np.median(ratios['call']):.0f}x bctpy (judged on the median; min {ratios['call'].min():.0f}x)",
               np.median(ratios['call']) >= 40),
+             (f"  the floor (Python entry + one read of W, one write and one read of B) takes {floor:.0%} of a 40x "
+              f"budget at gamma 1 (median over the modes)", 'info'),
              (f"  for reference: batched on one core min {ratios['batch1'].min():.0f}x; lone calls back to back (hot) "
               f"median {np.median(ratios['hot']):.0f}x, min {ratios['hot'].min():.0f}x", 'info'),
              (f"mean Q: worst {worst:+.2f} % vs bctpy", worst >= -0.5),

@@ -255,8 +255,8 @@ def consensus_modularity(
     if not callable(null_func):
         raise (ValueError if isinstance(null_func, str) else TypeError)(
             f"null_func must be a function of an array, such as np.mean or np.max, got {null_func!r}")
-    compile_notice({modularity_matrix_nb: 1, louvain_nb: 2.5, leiden_nb: 2.5, runs_nb: 5, _agreement_nb: 2,
-                     _zrand_all_nb: 2, _first_seen_runs: 1})
+    compile_notice({modularity_matrix_nb: 1.8, louvain_nb: 2.8, leiden_nb: 2.6, runs_nb: 7.5, _agreement_nb: 2.5,
+                     _zrand_all_nb: 2.6, _first_seen_runs: 0.5})
     rng = check_seed(seed)
     runs, q_all = louvain_runs(W, gamma, B, int(repeats), seed=rng, algorithm=algorithm)
     n = len(runs)

@@ -672,7 +672,7 @@ def louvain(
 )->tuple:                 # (labels from 1, one per node; Q of that partition)
     "Generalised Louvain (or Leiden) community detection on `W`; the result is a node-level local optimum of Q."
     leiden = check_algorithm(algorithm) == 'leiden'
-    compile_notice({modularity_matrix_nb: 1, leiden_nb if leiden else louvain_nb: 2.5})
+    compile_notice({modularity_matrix_nb: 1.8, **({leiden_nb: 2.6} if leiden else {louvain_nb: 2.8})})
     state = seed_states(seed)[0]
     shape = np.shape(W)
     n = shape[0] if len(shape) == 2 and shape[0] == shape[1] else 0   # else `modularity_matrix` says what is wrong
@@ -695,7 +695,7 @@ def louvain_runs(
     "`repeats` seeded Louvain (or Leiden) runs on `W` in parallel: one partition per column."
     leiden = check_algorithm(algorithm) == 'leiden'
     repeats = check_count(repeats, 'repeats')
-    compile_notice({modularity_matrix_nb: 1, louvain_nb: 2.5, leiden_nb: 2.5, runs_nb: 5})
+    compile_notice({modularity_matrix_nb: 1.8, louvain_nb: 2.8, leiden_nb: 2.6, runs_nb: 7.5})
     states = seed_states(seed, repeats)
     stats = np.empty(1 + leiden)
     Bm = _modularity_matrix(W, gamma, B, None, stats)
