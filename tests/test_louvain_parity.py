@@ -173,14 +173,14 @@ def test_compile_notice_only_without_a_cached_copy(tmp_path, capsys, monkeypatch
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(L, 'announced', set())
     mod = importlib.import_module('kern_mod')
-    L.compile_notice({mod.f: 3, L.first_seen_nb: 7})     # first_seen_nb is loaded already: it does not count
+    L.compile_notice([mod.f, L.first_seen_nb], {mod.f: 3, L.first_seen_nb: 7})   # first_seen_nb is loaded: it does not count
     assert capsys.readouterr().err == "compiling connmod's kernels once, ~3 s (numba caches them for later runs)\n"
-    L.compile_notice({mod.f: 3})                          # said once
+    L.compile_notice([mod.f], {mod.f: 3})                 # said once
     assert capsys.readouterr().err == ''
     assert mod.f(1) == 2                                   # compiled, and saved in the cache
     monkeypatch.setattr(L, 'announced', set())
     del sys.modules['kern_mod']; mod = importlib.import_module('kern_mod')   # a fresh dispatcher, as in a new process
-    L.compile_notice({mod.f: 3})
+    L.compile_notice([mod.f], {mod.f: 3})
     assert capsys.readouterr().err == '' and mod.f(2) == 3
 
 

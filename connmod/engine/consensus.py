@@ -10,7 +10,7 @@ from numba import njit, prange
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import connected_components
 from ..checks import check_connectivity, check_number, check_count, check_seed, check_labels
-from .louvain import louvain_runs, relabel, check_algorithm, compile_notice, runs_nb, modularity_matrix_nb, louvain_nb, leiden_nb
+from .louvain import louvain_runs, relabel, check_algorithm, compile_notice, COMPILE_SECONDS, runs_nb, modularity_matrix_nb, louvain_nb, leiden_nb
 
 # %% auto #0
 __all__ = ['ENGINE_VERSION', 'contingency', 'zrand', 'ari_table', 'ari', 'nmi', 'match_labels', 'zrand_all', 'agreement_matrix',
@@ -238,6 +238,7 @@ def consensus_partition(
 
 # %% ../../nbs/11_consensus.ipynb #8c2d5f06
 ENGINE_VERSION = 2   # raised whenever the result of a seeded `consensus_modularity` call changes; sweeps record it
+COMPILE_SECONDS.update({_agreement_nb: 2.5, _zrand_all_nb: 2.6, _first_seen_runs: 0.5})   # see `compile_notice`
 
 def consensus_modularity(
     W,                  # symmetric connectivity matrix (n × n), e.g. `fisher_z` of a correlation matrix
@@ -255,8 +256,7 @@ def consensus_modularity(
     if not callable(null_func):
         raise (ValueError if isinstance(null_func, str) else TypeError)(
             f"null_func must be a function of an array, such as np.mean or np.max, got {null_func!r}")
-    compile_notice({modularity_matrix_nb: 1.8, louvain_nb: 2.8, leiden_nb: 2.6, runs_nb: 7.5, _agreement_nb: 2.5,
-                     _zrand_all_nb: 2.6, _first_seen_runs: 0.5})
+    compile_notice([modularity_matrix_nb, louvain_nb, leiden_nb, runs_nb, _agreement_nb, _zrand_all_nb, _first_seen_runs])
     rng = check_seed(seed)
     runs, q_all = louvain_runs(W, gamma, B, int(repeats), seed=rng, algorithm=algorithm)
     n = len(runs)

@@ -8,7 +8,7 @@ import numpy as np
 import numba
 from numba import njit, prange
 from ..checks import check_connectivity, check_count, check_number, check_seed
-from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, refine_reference, refine_nb, shuffle_nb, uniform_nb, refine_weight_reference, refine_weight_nb, first_seen_nb, aggregate_reference, aggregate_nb, compile_notice, modularity_matrix_nb, runs_nb, louvain_nb, leiden_nb
+from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, refine_reference, refine_nb, shuffle_nb, uniform_nb, refine_weight_reference, refine_weight_nb, first_seen_nb, aggregate_reference, aggregate_nb, compile_notice, COMPILE_SECONDS, modularity_matrix_nb, runs_nb, louvain_nb, leiden_nb
 from .consensus import agreement_matrix, null_threshold, consensus_partition, _agreement_nb, _first_seen_runs
 
 # %% auto #0
@@ -526,8 +526,9 @@ def _flat_to_layers(m:np.ndarray, L:int, n:int)->np.ndarray:
     "Flat 0-based labels of the N copies as L × n labels from 1, numbered by first appearance."
     return relabel(m).reshape(L, n)
 
-_RUNS_COMPILE_S = {modularity_matrix_nb: 1.8, multilayer_scratch_nb: 0.7, multilayer_louvain_nb: 4.3,
-                   multilayer_leiden_nb: 3.7, _multilayer_runs_nb: 9.4}   # s to compile each, idle 2-core machine
+COMPILE_SECONDS.update({multilayer_scratch_nb: 0.7, multilayer_louvain_nb: 4.3, multilayer_leiden_nb: 3.7,
+                        _multilayer_runs_nb: 9.4})
+_RUNS_KERNELS = [modularity_matrix_nb, multilayer_scratch_nb, multilayer_louvain_nb, multilayer_leiden_nb, _multilayer_runs_nb]
 
 def multilayer_louvain(
     layers,               # L ≥ 2 symmetric n × n matrices, e.g. `fisher_z` of each mode
@@ -539,8 +540,7 @@ def multilayer_louvain(
 )->tuple:                 # (L × n labels from 1, shared across layers; multilayer Q)
     "Multilayer Louvain (or Leiden) on `layers`: a node-level local optimum of the multilayer modularity Q."
     leiden = check_algorithm(algorithm) == 'leiden'
-    compile_notice({modularity_matrix_nb: 1.8, multilayer_scratch_nb: 0.7,
-                    **({multilayer_leiden_nb: 3.7} if leiden else {multilayer_louvain_nb: 4.3})})
+    compile_notice([modularity_matrix_nb, multilayer_scratch_nb, multilayer_leiden_nb if leiden else multilayer_louvain_nb])
     Bs, c = supra_modularity(layers, gamma, omega, B)
     L, n, _ = Bs.shape; st, tol = seed_states(seed)[0], supra_tolerance(Bs, c)
     if leiden: m, q = multilayer_leiden_nb(Bs, c, st, tol, supra_theta(Bs, c), multilayer_scratch_nb(L, n))
@@ -558,7 +558,7 @@ def multilayer_runs(
 )->tuple:                 # (L × n × repeats labels from 1, multilayer Q of each run)
     "`repeats` seeded multilayer Louvain (or Leiden) runs in parallel (numba threads)."
     repeats = check_count(repeats, 'repeats'); leiden = check_algorithm(algorithm) == 'leiden'
-    compile_notice(_RUNS_COMPILE_S)
+    compile_notice(_RUNS_KERNELS)
 
     Bs, c = supra_modularity(layers, gamma, omega, B)
     L, n, _ = Bs.shape
@@ -579,8 +579,7 @@ def multilayer_consensus(
 )->tuple:                 # (L × n consensus labels from 1, Q of each run, L × n × repeats run labels)
     "Consensus multilayer partition of `repeats` runs (Bassett et al. 2013; Lancichinetti & Fortunato 2012)."
     rng = check_seed(seed)
-    compile_notice({**_RUNS_COMPILE_S, _agreement_nb: 2.5, _first_seen_runs: 0.5, louvain_nb: 2.8, leiden_nb: 2.6,
-                    runs_nb: 2.8})   # the last three: 8.2 s together once the multilayer kernels have compiled the callees they share
+    compile_notice(_RUNS_KERNELS + [_agreement_nb, _first_seen_runs, louvain_nb, leiden_nb, runs_nb])
     runs, q = multilayer_runs(layers, gamma, omega, B, repeats, rng, algorithm)
     L, n, R = runs.shape
     flat = runs.reshape(L * n, R)
