@@ -184,6 +184,15 @@ def test_compile_notice_only_without_a_cached_copy(tmp_path, capsys, monkeypatch
     assert capsys.readouterr().err == '' and mod.f(2) == 3
 
 
+def test_every_announced_kernel_has_a_compile_time():
+    "Each list of kernels a public call announces names only kernels with a compile time (else the notice would fail)."
+    import connmod.engine.louvain as L
+    from connmod.engine.consensus import CONSENSUS_KERNELS
+    from connmod.engine import multilayer as ML
+    for kernels in (L.RUNS_KERNELS, CONSENSUS_KERNELS, ML._RUNS_KERNELS):
+        assert kernels and all(k in L.COMPILE_SECONDS for k in kernels)
+
+
 def test_quick_and_careful_checks_agree():
     "W symmetric only within tolerance takes the careful path and gets the same B; bad W raises the precise error."
     W = graph_for('negative_asym', 2)

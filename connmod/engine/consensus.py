@@ -10,11 +10,11 @@ from numba import njit, prange
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import connected_components
 from ..checks import check_connectivity, check_number, check_count, check_seed, check_labels
-from .louvain import louvain_runs, relabel, check_algorithm, compile_notice, COMPILE_SECONDS, runs_nb, modularity_matrix_nb, louvain_nb, leiden_nb
+from .louvain import louvain_runs, relabel, check_algorithm, compile_notice, COMPILE_SECONDS, RUNS_KERNELS
 
 # %% auto #0
-__all__ = ['ENGINE_VERSION', 'contingency', 'zrand', 'ari_table', 'ari', 'nmi', 'match_labels', 'zrand_all', 'agreement_matrix',
-           'null_threshold', 'consensus_partition', 'consensus_modularity']
+__all__ = ['ENGINE_VERSION', 'CONSENSUS_KERNELS', 'contingency', 'zrand', 'ari_table', 'ari', 'nmi', 'match_labels', 'zrand_all',
+           'agreement_matrix', 'null_threshold', 'consensus_partition', 'consensus_modularity']
 
 # %% ../../nbs/11_consensus.ipynb #a1680ac2
 def _labels(x, name='x')->np.ndarray:
@@ -239,6 +239,7 @@ def consensus_partition(
 # %% ../../nbs/11_consensus.ipynb #8c2d5f06
 ENGINE_VERSION = 2   # raised whenever the result of a seeded `consensus_modularity` call changes; sweeps record it
 COMPILE_SECONDS.update({_agreement_nb: 2.5, _zrand_all_nb: 2.6, _first_seen_runs: 0.5})   # see `compile_notice`
+CONSENSUS_KERNELS = RUNS_KERNELS + [_agreement_nb, _first_seen_runs]   # what the runs, agreement and re-clustering compile
 
 def consensus_modularity(
     W,                  # symmetric connectivity matrix (n × n), e.g. `fisher_z` of a correlation matrix
@@ -256,7 +257,7 @@ def consensus_modularity(
     if not callable(null_func):
         raise (ValueError if isinstance(null_func, str) else TypeError)(
             f"null_func must be a function of an array, such as np.mean or np.max, got {null_func!r}")
-    compile_notice([modularity_matrix_nb, louvain_nb, leiden_nb, runs_nb, _agreement_nb, _zrand_all_nb, _first_seen_runs])
+    compile_notice(CONSENSUS_KERNELS + [_zrand_all_nb])
     rng = check_seed(seed)
     runs, q_all = louvain_runs(W, gamma, B, int(repeats), seed=rng, algorithm=algorithm)
     n = len(runs)

@@ -12,12 +12,12 @@ from numba import njit, prange
 from ..checks import check_connectivity, check_number, check_count, check_seed, check_labels
 
 # %% auto #0
-__all__ = ['NULL_MODELS', 'ALGORITHMS', 'LEIDEN_THETA', 'announced', 'COMPILE_SECONDS', 'modularity_matrix_reference',
-           'modularity_matrix_nb', 'modularity_matrix', 'relabel', 'modularity_q', 'shuffle_nb', 'uniform_nb',
-           'seed_states', 'aggregate_reference', 'louvain_reference', 'first_seen_nb', 'aggregate_nb', 'louvain_nb',
-           'move_tolerance', 'leiden_theta', 'refine_weight_reference', 'refine_reference', 'leiden_reference',
-           'refine_weight_nb', 'refine_nb', 'leiden_nb', 'runs_nb', 'compile_notice', 'check_algorithm', 'louvain',
-           'louvain_runs', 'best_single_move']
+__all__ = ['NULL_MODELS', 'ALGORITHMS', 'LEIDEN_THETA', 'announced', 'COMPILE_SECONDS', 'RUNS_KERNELS',
+           'modularity_matrix_reference', 'modularity_matrix_nb', 'modularity_matrix', 'relabel', 'modularity_q',
+           'shuffle_nb', 'uniform_nb', 'seed_states', 'aggregate_reference', 'louvain_reference', 'first_seen_nb',
+           'aggregate_nb', 'louvain_nb', 'move_tolerance', 'leiden_theta', 'refine_weight_reference',
+           'refine_reference', 'leiden_reference', 'refine_weight_nb', 'refine_nb', 'leiden_nb', 'runs_nb',
+           'compile_notice', 'check_algorithm', 'louvain', 'louvain_runs', 'best_single_move']
 
 # %% ../../nbs/10_louvain.ipynb #e0fe1fd2
 NULL_MODELS = ('modularity', 'potts', 'negative_sym', 'negative_asym')
@@ -644,10 +644,11 @@ def _scratch(size:int)->np.ndarray:
 announced = set()   # the kernels `compile_notice` has announced in this process (once each)
 COMPILE_SECONDS = {modularity_matrix_nb: 1.8, louvain_nb: 2.8, leiden_nb: 2.6, runs_nb: 7.5}
 # ↑ kernel → seconds to compile it and the callees it needs (idle two-core machine, empty cache); modules add theirs
+RUNS_KERNELS = [modularity_matrix_nb, louvain_nb, leiden_nb, runs_nb]   # what `louvain_runs` compiles
 
 def compile_notice(kernels, costs:dict|None=None):
     "One line on stderr before any of `kernels` with no cached copy is compiled; estimated from `costs` (default `COMPILE_SECONDS`)."
-    try: missing = [k for k in kernels if k not in announced and not k.signatures   # not compiled (or loaded) yet ...
+    try: missing = [k for k in dict.fromkeys(kernels) if k not in announced and not k.signatures   # not compiled (or loaded) yet ...
                     and not k._cache._cache_file._load_index()]                      # ... and not in numba's cache
     except Exception: return     # numba's internals changed: rather say nothing than guess
     if missing:
@@ -698,7 +699,7 @@ def louvain_runs(
     "`repeats` seeded Louvain (or Leiden) runs on `W` in parallel: one partition per column."
     leiden = check_algorithm(algorithm) == 'leiden'
     repeats = check_count(repeats, 'repeats')
-    compile_notice([modularity_matrix_nb, louvain_nb, leiden_nb, runs_nb])
+    compile_notice(RUNS_KERNELS)
     states = seed_states(seed, repeats)
     stats = np.empty(1 + leiden)
     Bm = _modularity_matrix(W, gamma, B, None, stats)

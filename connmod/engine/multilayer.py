@@ -8,8 +8,8 @@ import numpy as np
 import numba
 from numba import njit, prange
 from ..checks import check_connectivity, check_count, check_number, check_seed
-from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, refine_reference, refine_nb, shuffle_nb, uniform_nb, refine_weight_reference, refine_weight_nb, first_seen_nb, aggregate_reference, aggregate_nb, compile_notice, COMPILE_SECONDS, modularity_matrix_nb, runs_nb, louvain_nb, leiden_nb
-from .consensus import agreement_matrix, null_threshold, consensus_partition, _agreement_nb, _first_seen_runs
+from .louvain import NULL_MODELS, LEIDEN_THETA, check_algorithm, modularity_matrix, relabel, seed_states, refine_reference, refine_nb, shuffle_nb, uniform_nb, refine_weight_reference, refine_weight_nb, first_seen_nb, aggregate_reference, aggregate_nb, compile_notice, COMPILE_SECONDS, modularity_matrix_nb
+from .consensus import agreement_matrix, null_threshold, consensus_partition, CONSENSUS_KERNELS
 
 # %% auto #0
 __all__ = ['check_layers', 'check_omega', 'supra_modularity', 'supra_matrix', 'multilayer_q', 'supra_theta',
@@ -579,7 +579,7 @@ def multilayer_consensus(
 )->tuple:                 # (L × n consensus labels from 1, Q of each run, L × n × repeats run labels)
     "Consensus multilayer partition of `repeats` runs (Bassett et al. 2013; Lancichinetti & Fortunato 2012)."
     rng = check_seed(seed)
-    compile_notice(_RUNS_KERNELS + [_agreement_nb, _first_seen_runs, louvain_nb, leiden_nb, runs_nb])
+    compile_notice(_RUNS_KERNELS + CONSENSUS_KERNELS)
     runs, q = multilayer_runs(layers, gamma, omega, B, repeats, rng, algorithm)
     L, n, R = runs.shape
     flat = runs.reshape(L * n, R)
